@@ -1,0 +1,1 @@
+"""Synthetic city generator: a believable population written as the 22 source deliveries."""
