@@ -54,7 +54,7 @@ def _land_baseline(work: Path, persons: int, day: date) -> dict:
             rel = f"read_json({files}, format='newline_delimited')"
         target = out / f"{s.name}.parquet"
         con.sql(f"COPY (SELECT * FROM {rel}) TO '{target}' (FORMAT parquet)")
-        rows += con.sql(f"SELECT count(*) FROM '{target}'").fetchone()[0]
+        rows += con.execute(f"SELECT count(*) FROM '{target}'").fetchone()[0]
     return {"rows": rows}
 
 

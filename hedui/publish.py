@@ -1,0 +1,121 @@
+"""Publishing the warehouse: write-audit-publish by atomic swap, kept versions, rollback.
+
+Layout under a warehouse directory::
+
+    published.duckdb          what readers open (read-only); replaced by an atomic rename
+    versions/<id>.duckdb      the last N published builds, hard links where the disk allows
+    versions.json             [{id, run_date, sha256, published_seq}], newest last
+
+A reader that opened ``published.duckdb`` before a swap keeps reading the old file (its inode
+lives on); the next open sees the new one, whole. Nothing ever writes into the published file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+PUBLISHED_NAME = "published.duckdb"
+
+
+@dataclass(frozen=True)
+class Version:
+    id: str
+    run_date: str
+    sha256: str
+    seq: int
+
+
+def published_path(warehouse_dir: Path) -> Path:
+    return Path(warehouse_dir) / PUBLISHED_NAME
+
+
+def _versions_file(warehouse_dir: Path) -> Path:
+    return Path(warehouse_dir) / "versions.json"
+
+
+def list_versions(warehouse_dir: Path) -> list[Version]:
+    """Kept versions, oldest first."""
+    path = _versions_file(warehouse_dir)
+    if not path.exists():
+        return []
+    return [Version(**v) for v in json.loads(path.read_text("utf-8"))]
+
+
+def _write_versions(warehouse_dir: Path, versions: list[Version]) -> None:
+    path = _versions_file(warehouse_dir)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps([asdict(v) for v in versions], indent=2) + "\n", "utf-8")
+    os.replace(tmp, path)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _swap_in(version_file: Path, warehouse_dir: Path) -> None:
+    """Make ``version_file`` the published file with one atomic rename."""
+    target = published_path(warehouse_dir)
+    tmp = target.with_name(f".{PUBLISHED_NAME}.swap")
+    tmp.unlink(missing_ok=True)
+    _link_or_copy(version_file, tmp)
+    os.replace(tmp, target)
+
+
+def publish(staging_file: Path, warehouse_dir: Path, run_date: str, keep: int = 5) -> Version:
+    """Publish an audited staging warehouse file; keep the newest ``keep`` versions."""
+    warehouse_dir = Path(warehouse_dir)
+    versions_dir = warehouse_dir / "versions"
+    versions_dir.mkdir(parents=True, exist_ok=True)
+    existing = list_versions(warehouse_dir)
+    seq = (existing[-1].seq + 1) if existing else 1
+    version = Version(
+        id=f"{run_date}-{seq:04d}", run_date=run_date, sha256=file_sha256(staging_file), seq=seq
+    )
+    version_file = versions_dir / f"{version.id}.duckdb"
+    tmp = version_file.with_suffix(".partial")
+    shutil.copy2(staging_file, tmp)
+    os.replace(tmp, version_file)
+    _swap_in(version_file, warehouse_dir)
+    kept = [*existing, version][-keep:]
+    _write_versions(warehouse_dir, kept)
+    for old in existing:
+        if old not in kept:
+            (versions_dir / f"{old.id}.duckdb").unlink(missing_ok=True)
+    return version
+
+
+def rollback(warehouse_dir: Path, version_id: str | None = None) -> Version:
+    """Publish a kept version again: the given one, or the one before the current."""
+    versions = list_versions(warehouse_dir)
+    if not versions:
+        raise LookupError("no published versions to roll back to")
+    current = file_sha256(published_path(warehouse_dir))
+    if version_id is None:
+        older = [v for v in versions if v.sha256 != current]
+        if not older:
+            raise LookupError("no older version than the published one is kept")
+        chosen = older[-1]
+    else:
+        matches = [v for v in versions if v.id == version_id]
+        if not matches:
+            raise LookupError(f"version {version_id!r} is not kept; kept: "
+                              + ", ".join(v.id for v in versions))
+        chosen = matches[0]
+    _swap_in(Path(warehouse_dir) / "versions" / f"{chosen.id}.duckdb", warehouse_dir)
+    return chosen
