@@ -1,22 +1,63 @@
-"""The nightly pipeline's steps as plain functions: the CLI, the tests and the DAG call these."""
+"""The nightly pipeline's steps as plain, tested functions.
+
+The Airflow DAG (dags/hedui_nightly.py), ``hedui run`` and the tests all call these. Each step
+takes a :class:`RunContext` (the run date and where the zones are) and returns a small JSON-able
+dict: data moves as files and tables, never through XCom.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from hedui.registry import source_names
 
 
 @dataclass(frozen=True)
-class Workspace:
-    """Where one deployment keeps its zones; every path derives from one root."""
+class RunContext:
+    """One run: its date (the only clock) and the deployment's folders."""
 
-    root: Path
-    inbox: Path | None = None
+    run_date: str
+    workspace: str
+    inbox: str
+    warehouse: str
+    connectors: str | None = None
+
+    @classmethod
+    def create(
+        cls,
+        run_date: date | str,
+        workspace: Path | str | None = None,
+        inbox: Path | str | None = None,
+        warehouse: Path | str | None = None,
+        connectors: Path | str | None = None,
+    ) -> RunContext:
+        """Fill unset folders from HEDUI_* environment variables, then from the workspace."""
+        ws = Path(workspace or os.environ.get("HEDUI_HOME", "hedui-data")).resolve()
+        inbox = inbox or os.environ.get("HEDUI_INBOX") or ws / "inbox"
+        warehouse = warehouse or os.environ.get("HEDUI_WAREHOUSE") or ws / "warehouse"
+        connectors = connectors or os.environ.get("HEDUI_CONNECTORS")
+        return cls(
+            run_date=str(date.fromisoformat(str(run_date))),
+            workspace=str(ws),
+            inbox=str(Path(inbox).resolve()),
+            warehouse=str(Path(warehouse).resolve()),
+            connectors=str(connectors) if connectors else None,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
     @property
-    def inbox_dir(self) -> Path:
-        return self.inbox or self.root / "inbox"
+    def day(self) -> date:
+        return date.fromisoformat(self.run_date)
+
+    @property
+    def root(self) -> Path:
+        return Path(self.workspace)
 
     @property
     def landing(self) -> Path:
@@ -30,15 +71,25 @@ class Workspace:
     def dq(self) -> Path:
         return self.root / "dq"
 
+    @property
+    def builds(self) -> Path:
+        """Where staging warehouse files are built before the audit and the publish."""
+        return self.root / "builds"
 
-@dataclass
-class RunSummary:
-    run_date: date
-    landing: list = field(default_factory=list)
 
-
-def land_step(ws: Workspace, run_date: date, config: Path | None = None) -> list:
-    """Extract every source for ``run_date`` into the landing zone."""
+def extract_source(ctx: RunContext, source: str) -> dict[str, Any]:
+    """Land one source's delivery for the run date; a JSON-able landing result."""
     from hedui.landing import land_all
 
-    return land_all(run_date, ws.inbox_dir, ws.landing, config=config)
+    config = Path(ctx.connectors) if ctx.connectors else None
+    (result,) = land_all(ctx.day, Path(ctx.inbox), ctx.landing, config=config, sources=[source])
+    return {
+        "source": result.source,
+        "status": result.status,
+        "rows": result.rows or 0,
+        "error": result.error,
+    }
+
+
+def extract_all(ctx: RunContext) -> list[dict[str, Any]]:
+    return [extract_source(ctx, name) for name in source_names()]

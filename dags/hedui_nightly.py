@@ -1,0 +1,122 @@
+"""Hedui nightly DAG: extract and validate every source, build, audit, publish, report.
+
+Thin by design: every task calls a tested function of ``hedui.pipeline``. Data moves as files
+and tables; XCom carries only small JSON (paths, counts, statuses).
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.timetables.trigger import CronTriggerTimetable
+
+from hedui import pipeline
+from hedui.registry import source_names
+
+TZ = "Asia/Shanghai"
+MART_ASSETS = [
+    Asset(f"hedui://warehouse/marts/{name}")
+    for name in (
+        "household_verification",
+        "verification_reports",
+        "outreach_candidates",
+        "low_income_population",
+        "return_to_poverty_warnings",
+        "recipient_reviews",
+        "dq_source_runs",
+        "quarantine",
+    )
+]
+
+DOC = """
+### Hedui nightly run (核对 · 低收入人口动态监测)
+
+Runs at 02:00 Asia/Shanghai for the run date = the logical date in Asia/Shanghai, or the
+`run_date` param when triggered by hand (a backfill sets the logical dates).
+
+1. **extract** (mapped over the 22 sources of the registry): land each delivery as typed Parquet
+   (`not_delivered` when `_SUCCESS` is missing; `failed` for unreadable files or schema drift).
+2. **validate**: Great Expectations suites (compiled to DuckDB SQL): quarantine rows, source
+   statuses, Data Docs.
+3. **build**: load the validated deliveries and run one `dbt build` into a staging warehouse file.
+4. **audit**: dbt test results, row accounting, completeness; a failed audit stops the publish.
+5. **publish**: atomic swap of the published warehouse (previous versions kept; `hedui rollback`).
+6. **report**: the run summary (sources, tiers, warnings, reviews, outreach, where the reports are).
+"""
+
+
+def _notify_failure(context: dict) -> None:
+    """Failure callback: one line a data engineer can act on (no personal data in it)."""
+    ti = context.get("task_instance")
+    print(f"HEDUI TASK FAILED: dag={ti.dag_id} task={ti.task_id} run={ti.run_id} "
+          f"try={ti.try_number} error={context.get('exception')!r}")
+
+
+@dag(
+    dag_id="hedui_nightly",
+    schedule=CronTriggerTimetable("0 2 * * *", timezone=TZ),
+    start_date=pendulum.datetime(2026, 1, 1, tz=TZ),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=DOC,
+    tags=["hedui", "nightly", "civil-affairs"],
+    params={
+        "run_date": Param(None, type=["null", "string"], description="YYYY-MM-DD; default: "
+                          "the logical date in Asia/Shanghai"),
+        "workspace": Param(None, type=["null", "string"], description="default: $HEDUI_HOME"),
+        "inbox": Param(None, type=["null", "string"], description="default: $HEDUI_INBOX"),
+        "warehouse": Param(None, type=["null", "string"], description="default: $HEDUI_WAREHOUSE"),
+    },
+    default_args={"on_failure_callback": _notify_failure, "retries": 0},
+)
+def hedui_nightly() -> None:
+    @task(doc_md="Fix the run date and the folders for every later task.")
+    def plan() -> dict:
+        ctx = get_current_context()
+        params = ctx["params"]
+        run_date = params.get("run_date") or ctx["logical_date"].in_timezone(TZ).date()
+        return pipeline.RunContext.create(
+            run_date, params.get("workspace"), params.get("inbox"), params.get("warehouse")
+        ).to_dict()
+
+    @task(
+        doc_md="Land one source's delivery as typed Parquet with a manifest.",
+        retries=3,
+        retry_delay=pendulum.duration(seconds=30),
+        retry_exponential_backoff=2.0,
+        max_retry_delay=pendulum.duration(minutes=10),
+        map_index_template="{{ task.op_kwargs['source'] }}",
+    )
+    def extract(run: dict, source: str) -> dict:
+        return pipeline.extract_source(pipeline.RunContext(**run), source)
+
+    @task(doc_md="Validate every landed source; quarantine, statuses, Data Docs.")
+    def validate(run: dict, landed: list[dict]) -> dict:
+        return pipeline.validate_step(pipeline.RunContext(**run), list(landed))
+
+    @task(doc_md="Load validated deliveries and run one `dbt build` into a staging file.")
+    def build(run: dict, validation: dict) -> dict:
+        return pipeline.build_step(pipeline.RunContext(**run))
+
+    @task(doc_md="Audit the staging warehouse; raise to stop the publish.")
+    def audit(run: dict, built: dict) -> dict:
+        return pipeline.audit_step(pipeline.RunContext(**run), built)
+
+    @task(doc_md="Publish the audited warehouse by atomic swap.", outlets=MART_ASSETS)
+    def publish(run: dict, audited: dict) -> dict:
+        return pipeline.publish_step(pipeline.RunContext(**run), audited)
+
+    @task(doc_md="Write and print the run summary.")
+    def report(run: dict, published: dict) -> dict:
+        return pipeline.report_step(pipeline.RunContext(**run))
+
+    run = plan()
+    landed = extract.partial(run=run).expand(source=source_names())
+    checked = validate(run, landed)
+    built = build(run, checked)
+    audited = audit(run, built)
+    published = publish(run, audited)
+    report(run, published)
+
+
+hedui_nightly()

@@ -1,0 +1,81 @@
+"""Airflow configuration as environment variables, for the two ways Hedui runs Airflow.
+
+- ``local_env``: one process, SQLite metadata, ``dag.test()`` (``hedui run``, the demo, tests).
+- ``production_env``: the stack of docker-compose.yml (PostgreSQL metadata, Redis broker, Celery
+  workers, a separate API server). Secrets (the JWT secret, database passwords) come from the
+  caller's environment, never from the repo.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_DAGS = Path(__file__).resolve().parent.parent / "dags"
+
+
+def dags_folder() -> Path:
+    """The folder holding Hedui's DAG files (overridable for installed deployments)."""
+    return Path(os.environ.get("HEDUI_DAGS_FOLDER", REPO_DAGS))
+
+
+def _common(airflow_home: Path) -> dict[str, str]:
+    return {
+        "AIRFLOW_HOME": str(airflow_home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder()),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+        "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Shanghai",
+    }
+
+
+def local_env(airflow_home: Path) -> dict[str, str]:
+    """In-process runs: SQLite metadata in ``airflow_home``."""
+    env = _common(airflow_home)
+    env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{airflow_home / 'airflow.db'}"
+    env["AIRFLOW__CORE__EXECUTOR"] = "LocalExecutor"
+    return env
+
+
+def production_env(
+    airflow_home: Path,
+    *,
+    postgres_url: str,
+    redis_url: str,
+    jwt_secret: str,
+    api_url: str,
+) -> dict[str, str]:
+    """The production stack: PostgreSQL metadata + Celery result backend, Redis broker.
+
+    ``postgres_url`` is ``user[:password]@host:port/database``.
+    """
+    env = _common(airflow_home)
+    env.update(
+        {
+            "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://{postgres_url}",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": f"postgresql+psycopg://{postgres_url}",
+            "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql://{postgres_url}",
+            "AIRFLOW__CELERY__BROKER_URL": redis_url,
+            "AIRFLOW__API_AUTH__JWT_SECRET": jwt_secret,
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{api_url.rstrip('/')}/execution/",
+        }
+    )
+    return env
+
+
+def apply(env: dict[str, str]) -> None:
+    """Put ``env`` into this process's environment (before airflow is imported)."""
+    Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
+    os.environ.update(env)
+
+
+def migrate(env: dict[str, str]) -> None:
+    """``airflow db migrate`` for this configuration (idempotent)."""
+    Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "airflow", "db", "migrate"]
+    proc = subprocess.run(cmd, env={**os.environ, **env}, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"airflow db migrate failed:\n{proc.stderr[-3000:]}")
