@@ -1,0 +1,235 @@
+"""validate_run: validate every source's delivery for one date, gate it, and record the outcome."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from hedui.registry import get_source, source_names
+from hedui.validation import gating as g
+from hedui.validation.engine import connect, validate_delivery
+from hedui.validation.privacy import mask
+from hedui.validation.records import write_dq_source_runs, write_quarantine
+
+log = logging.getLogger("hedui.validation")
+
+
+@dataclass
+class SourceValidation:
+    """The outcome for one source and run date (one dq_source_runs row, plus file paths)."""
+
+    source: str
+    run_date: date
+    status: str  # passed | failed | missing | late
+    message: str
+    rows_landed: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    checks_evaluated: int = 0
+    checks_failed: int = 0
+    schema_hash: str | None = None
+    data_as_of: date | None = None
+    reason_counts: dict[str, int] = field(default_factory=dict)
+    validated_path: Path | None = None
+    result_path: Path | None = None
+    docs_path: Path | None = None
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "run_date": self.run_date,
+            "status": self.status,
+            "rows_landed": self.rows_landed,
+            "rows_loaded": self.rows_loaded,
+            "rows_quarantined": self.rows_quarantined,
+            "checks_evaluated": self.checks_evaluated,
+            "checks_failed": self.checks_failed,
+            "schema_hash": self.schema_hash,
+            "message": self.message,
+            "data_as_of": self.data_as_of,
+        }
+
+
+@dataclass
+class RunValidation:
+    """Every source's outcome for one run date, and where the dq outputs are."""
+
+    run_date: date
+    dq_dir: Path
+    sources: dict[str, SourceValidation]
+    docs_index: Path | None = None
+
+    @property
+    def dq_source_runs_path(self) -> Path:
+        return self.dq_dir / "dq_source_runs.parquet"
+
+    @property
+    def quarantine_path(self) -> Path:
+        return self.dq_dir / "quarantine.parquet"
+
+    def statuses(self) -> dict[str, str]:
+        return {name: s.status for name, s in self.sources.items()}
+
+    def unusable(self) -> list[str]:
+        """Sources with no usable data for the run (failed or missing)."""
+        return [n for n, s in self.sources.items() if s.status in ("failed", "missing")]
+
+
+def _not_delivered(name: str, run_date: date, validated_root: Path, why: str) -> SourceValidation:
+    limit = g.freshness_days(name)
+    previous = g.latest_validated(validated_root, name, run_date)
+    if previous is not None and (run_date - previous).days <= limit:
+        age = (run_date - previous).days
+        return SourceValidation(
+            name,
+            run_date,
+            "late",
+            f"{why}; the validated delivery of {previous} ({age} days old, freshness limit "
+            f"{limit} days) stays in use",
+            data_as_of=previous,
+        )
+    latest = f"latest validated: {previous}" if previous else "no earlier validated delivery"
+    return SourceValidation(
+        name, run_date, "missing", f"{why}, none within the {limit}-day freshness limit ({latest})"
+    )
+
+
+def _validate_source(
+    con: Any,
+    name: str,
+    run_date: date,
+    info: g.LandingInfo | None,
+    roots: tuple[Path, Path, Path],
+    parts_dir: Path,
+) -> SourceValidation:
+    landing_root, validated_root, dq_root = roots
+    source = get_source(name)
+    folder = g.landing_dir(landing_root, name, run_date)
+    files = g.data_files(folder)
+    manifest = g.read_manifest(folder)
+    schema_hash = manifest.get("schema_hash")
+    if info is not None and info.status == "failed":
+        error = mask(info.error) or "no detail"
+        return SourceValidation(
+            name, run_date, "failed", f"landing failed: {error}", schema_hash=schema_hash
+        )
+    if not files:
+        if info is not None and info.status == "landed" and manifest.get("row_count") == 0:
+            return SourceValidation(
+                name, run_date, "failed", "empty delivery: 0 rows", schema_hash=schema_hash
+            )
+        if info is not None and info.status == "landed":
+            return SourceValidation(
+                name,
+                run_date,
+                "failed",
+                "landing reported the delivery landed but no data file was found",
+                schema_hash=schema_hash,
+            )
+        return _not_delivered(name, run_date, validated_root, f"no delivery for {run_date}")
+    band = g.row_count_band(landing_root, dq_root, name, run_date)
+    validated = Path(validated_root) / name / run_date.isoformat() / "data.parquet"
+    run = validate_delivery(
+        con,
+        source,
+        run_date,
+        files,
+        band.min_rows,
+        band.max_rows,
+        validated,
+        parts_dir / f"{name}.parquet",
+        band.text,
+    )
+    result_path = parts_dir.parent / "validations" / f"{name}.json"
+    result_path.parent.mkdir(parents=True, exist_ok=True)
+    result_path.write_text(
+        json.dumps(run.suite_result.to_json_dict(), indent=1, default=str), encoding="utf-8"
+    )
+    stats = run.suite_result.statistics
+    out = SourceValidation(
+        name,
+        run_date,
+        "passed" if run.failure is None else "failed",
+        "",
+        rows_landed=run.rows_landed,
+        rows_loaded=run.rows_loaded,
+        rows_quarantined=run.rows_quarantined,
+        checks_evaluated=stats["evaluated_expectations"],
+        checks_failed=stats["unsuccessful_expectations"],
+        schema_hash=schema_hash,
+        reason_counts=run.reason_counts,
+        result_path=result_path,
+    )
+    if run.failure is None:
+        out.data_as_of, out.validated_path = run_date, validated
+        detail = ", ".join(f"{k} {v}" for k, v in run.reason_counts.items())
+        out.message = (
+            f"{run.rows_loaded} rows loaded, {run.rows_quarantined} quarantined ({detail})"
+            if run.rows_quarantined
+            else f"all {run.rows_loaded} rows loaded"
+        )
+    else:
+        out.message = f"{run.failure}; all {run.rows_landed} rows quarantined"
+    return out
+
+
+def validate_run(
+    run_date: date,
+    landing_root: Path,
+    validated_root: Path,
+    dq_root: Path,
+    landing_statuses: Mapping[str, Any] | None = None,
+    sources: list[str] | None = None,
+    *,
+    render_docs: bool = True,
+    threads: int | None = None,
+) -> RunValidation:
+    """Validate the deliveries of ``run_date`` and write validated, quarantine and dq outputs.
+
+    ``landing_statuses`` maps a source to its landing outcome (a status string landed |
+    not_delivered | failed, a dict or a LandingResult with status/error); without an entry the
+    landing folder decides (data present: landed, else not delivered).
+    """
+    names = list(sources or source_names())
+    statuses = {k: g.LandingInfo.coerce(v) for k, v in (landing_statuses or {}).items()}
+    dq_dir = Path(dq_root) / run_date.isoformat()
+    parts_dir = dq_dir / ".quarantine_parts"
+    shutil.rmtree(parts_dir, ignore_errors=True)
+    parts_dir.mkdir(parents=True)
+    roots = (Path(landing_root), Path(validated_root), Path(dq_root))
+    results: dict[str, SourceValidation] = {}
+    con = connect(threads)
+    try:
+        for name in names:
+            stale = Path(validated_root) / name / run_date.isoformat()
+            shutil.rmtree(stale, ignore_errors=True)
+            outcome = _validate_source(con, name, run_date, statuses.get(name), roots, parts_dir)
+            results[name] = outcome
+            log.info(
+                "%s %s: %s (landed %d, loaded %d, quarantined %d, failed checks %d/%d)",
+                name,
+                run_date,
+                outcome.status,
+                outcome.rows_landed,
+                outcome.rows_loaded,
+                outcome.rows_quarantined,
+                outcome.checks_failed,
+                outcome.checks_evaluated,
+            )
+    finally:
+        con.close()
+    run = RunValidation(run_date, dq_dir, results)
+    write_dq_source_runs([r.record() for r in results.values()], run.dq_source_runs_path)
+    write_quarantine(sorted(parts_dir.glob("*.parquet")), names, run.quarantine_path)
+    shutil.rmtree(parts_dir, ignore_errors=True)
+    if render_docs:
+        from hedui.validation.docs import write_data_docs
+
+        write_data_docs(run)
+    return run
