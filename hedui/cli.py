@@ -96,6 +96,42 @@ def land_cmd(
         raise typer.Exit(code=1)
 
 
+@app.command("validate")
+def validate_cmd(
+    workspace: Annotated[Path, typer.Option("--workspace", help="Workspace root (landing/ ...).")],
+    run_date: DateOpt = "2026-11-27",
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")
+    ] = None,
+    docs: Annotated[bool, typer.Option("--docs/--no-docs", help="Render Data Docs.")] = True,
+) -> None:
+    """Validate landed deliveries: quarantine, source statuses, dq records, Data Docs."""
+    from hedui.pipeline import RunContext
+    from hedui.validation import validate_run
+
+    ctx = RunContext.create(_parse_date(run_date), workspace)
+    run = validate_run(ctx.day, ctx.landing, ctx.validated, ctx.dq, sources=source,
+                       render_docs=docs)
+    table = Table("source", "status", "landed", "loaded", "quarantined", "checks failed", "message")
+    for s in run.sources.values():
+        colour = {"passed": "green", "late": "yellow"}.get(s.status, "red")
+        table.add_row(s.source, f"[{colour}]{s.status}", f"{s.rows_landed:,}",
+                      f"{s.rows_loaded:,}", f"{s.rows_quarantined:,}",
+                      f"{s.checks_failed}/{s.checks_evaluated}", s.message)
+    console.print(table)
+    if run.docs_index:
+        console.print(f"Data Docs: {run.docs_index}")
+
+
+@app.command("suites")
+def suites_cmd() -> None:
+    """Regenerate expectations/*.json (the GX suites) from the source registry."""
+    from hedui.validation import write_suites
+
+    written = write_suites()
+    console.print(f"wrote {len(written)} suites")
+
+
 @app.command("bench")
 def bench_cmd(
     persons: Annotated[int, typer.Option("--persons", help="City size.")] = 1_000_000,

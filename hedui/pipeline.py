@@ -93,3 +93,22 @@ def extract_source(ctx: RunContext, source: str) -> dict[str, Any]:
 
 def extract_all(ctx: RunContext) -> list[dict[str, Any]]:
     return [extract_source(ctx, name) for name in source_names()]
+
+
+def validate_step(ctx: RunContext, landed: list[dict[str, Any]]) -> dict[str, Any]:
+    """Validate every source's landed delivery: quarantine, statuses, dq records, Data Docs."""
+    from hedui.validation import validate_run
+
+    statuses = {r["source"]: {"status": r["status"], "error": r.get("error")} for r in landed}
+    run = validate_run(ctx.day, ctx.landing, ctx.validated, ctx.dq, landing_statuses=statuses)
+    return {
+        "statuses": run.statuses(),
+        "unusable": run.unusable(),
+        "dq_source_runs": str(run.dq_source_runs_path),
+        "quarantine": str(run.quarantine_path),
+        "data_docs": str(run.docs_index) if run.docs_index else None,
+        "rows": {
+            name: [s.rows_landed, s.rows_loaded, s.rows_quarantined]
+            for name, s in run.sources.items()
+        },
+    }

@@ -54,7 +54,7 @@ def _reader_loop(path: str, seconds: float, queue: mp.Queue) -> None:
             reads += 1
             if count != 200_000:
                 errors.append(f"partial table: {count} rows")
-        except Exception as exc:  # noqa: BLE001 - any error is a failure of the test
+        except Exception as exc:  # any error is a failure of the test
             errors.append(repr(exc))
     queue.put((errors, sorted(seen), reads))
 
