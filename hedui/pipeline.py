@@ -112,3 +112,57 @@ def validate_step(ctx: RunContext, landed: list[dict[str, Any]]) -> dict[str, An
             for name, s in run.sources.items()
         },
     }
+
+
+def staging_file(ctx: RunContext) -> Path:
+    return ctx.builds / f"{ctx.run_date}.duckdb"
+
+
+def build_step(ctx: RunContext) -> dict[str, Any]:
+    """Build a fresh staging warehouse file: load the raw layer, then one ``dbt build``."""
+    from hedui.warehouse import build_warehouse
+
+    target = staging_file(ctx)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (target, target.with_name(target.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    previous = published_warehouse(ctx)
+    _loaded, built = build_warehouse(
+        ctx.day, ctx.validated, ctx.dq, target,
+        previous=previous if previous.exists() else None,
+    )
+    return {"staging": str(target), "success": built.success, "summary": built.summary()}
+
+
+def published_warehouse(ctx: RunContext) -> Path:
+    from hedui.publish import published_path
+
+    return published_path(Path(ctx.warehouse))
+
+
+def audit_step(ctx: RunContext, built: dict[str, Any]) -> dict[str, Any]:
+    """Audit the staging warehouse; raise AuditError so nothing unaudited is published."""
+    from hedui.audit import audit_warehouse
+
+    report = audit_warehouse(Path(built["staging"]), ctx.day, build_ok=built["success"],
+                             build_summary=built.get("summary", ""))
+    return {"staging": built["staging"], **report}
+
+
+def publish_step(ctx: RunContext, audited: dict[str, Any]) -> dict[str, Any]:
+    """Publish the audited staging file by atomic swap (keeps the last versions)."""
+    from hedui.publish import publish
+
+    keep = int(os.environ.get("HEDUI_KEEP_VERSIONS", "7"))
+    version = publish(Path(audited["staging"]), Path(ctx.warehouse), ctx.run_date, keep=keep)
+    Path(audited["staging"]).unlink(missing_ok=True)
+    return {"version": version.id, "published": str(published_warehouse(ctx))}
+
+
+def report_step(ctx: RunContext) -> dict[str, Any]:
+    """Summarise the published run and write it to ``<workspace>/reports/<date>/summary.json``."""
+    from hedui.summary import run_summary, write_summary
+
+    summary = run_summary(published_warehouse(ctx), ctx)
+    path = write_summary(summary, ctx.root / "reports" / ctx.run_date)
+    return {"summary": str(path)}
