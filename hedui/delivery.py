@@ -7,10 +7,11 @@ generator and the tests write deliveries through this module; connectors read th
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
+from xlsxwriter import Workbook
 
 from hedui.registry import Source
 
@@ -62,14 +63,9 @@ def write_source_file(
     out = df.rename({k: v for k, v in names.items() if k in df.columns})
     fmt = source.format
     if fmt == "csv":
-        text = _as_text(out).write_csv(null_value="")
-        encoding = source.encoding or "utf-8"
-        data = text.encode("gbk" if encoding == "gbk" else "utf-8")
-        if bom and encoding != "gbk":
-            data = b"\xef\xbb\xbf" + data
-        path.write_bytes(data)
+        _write_csv(out, path, gbk=source.encoding == "gbk", bom=bom)
     elif fmt == "xlsx":
-        out.write_excel(path, worksheet="data", autofit=False)
+        _write_xlsx(out, path)
     elif fmt == "parquet":
         out.write_parquet(path, compression="zstd")
     elif fmt == "jsonl":
@@ -77,6 +73,39 @@ def write_source_file(
     else:  # pragma: no cover - the registry only has the four formats
         raise ValueError(f"unknown format {fmt!r}")
     return path
+
+
+#: Fixed workbook creation date: xlsxwriter would otherwise embed the wall clock.
+XLSX_CREATED = datetime(2020, 1, 1)
+CSV_CHUNK_ROWS = 250_000
+
+
+def _write_csv(df: pl.DataFrame, path: Path, *, gbk: bool, bom: bool) -> None:
+    """CSV in chunks (bounded memory); GBK is encoded chunk by chunk."""
+    text = _as_text(df)
+    if not gbk:
+        text.write_csv(path, null_value="", include_bom=bom)
+        return
+    with open(path, "wb") as fh:
+        for i, offset in enumerate(range(0, max(text.height, 1), CSV_CHUNK_ROWS)):
+            chunk = text.slice(offset, CSV_CHUNK_ROWS)
+            fh.write(chunk.write_csv(null_value="", include_header=i == 0).encode("gbk"))
+
+
+def _write_xlsx(df: pl.DataFrame, path: Path) -> None:
+    """XLSX with text cells kept as text and a fixed creation date (byte-identical output)."""
+    workbook = Workbook(
+        str(path),
+        {
+            "nan_inf_to_errors": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "default_date_format": "yyyy-mm-dd;@",
+        },
+    )
+    workbook.set_properties({"created": XLSX_CREATED})
+    df.write_excel(workbook, worksheet="data", autofit=False)
+    workbook.close()
 
 
 def _write_jsonl(df: pl.DataFrame, path: Path) -> None:

@@ -1,7 +1,6 @@
 """Writing one source's delivery for one day and recording where its defective rows landed.
 
-Files go through :mod:`hedui.delivery` except XLSX, which is written here with a fixed
-workbook creation date so the bytes are reproducible. Line numbers follow the landing zone's
+Files go through :mod:`hedui.delivery` (byte-reproducible in every format). Line numbers follow the landing zone's
 convention: CSV physical line (header = 1), XLSX spreadsheet row (header = 1), JSONL line
 (first row = 1), Parquet 1-based row number.
 """
@@ -9,11 +8,10 @@ convention: CSV physical line (header = 1), XLSX spreadsheet row (header = 1), J
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import polars as pl
-from xlsxwriter import Workbook
 
 from hedui.delivery import delivery_dir, mark_complete, write_source_file
 from hedui.generator.defects import REASON
@@ -21,8 +19,6 @@ from hedui.registry import Source
 
 #: UTF-8 CSV sources written with a byte-order mark (a fixed, deterministic choice).
 BOM_SOURCES = frozenset({"social_insurance", "employment", "marriage", "education", "fund"})
-#: Fixed workbook creation date (xlsxwriter would otherwise embed the wall clock).
-XLSX_CREATED = datetime(2000, 1, 1)
 FIRST_LINE = {"csv": 2, "xlsx": 2, "jsonl": 1, "parquet": 1}
 
 
@@ -58,26 +54,6 @@ def split_files(source: Source, frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
     return {f"deposit_{bank}": frame.filter(pl.col("bank_code") == bank) for bank in banks}
 
 
-def write_xlsx(source: Source, frame: pl.DataFrame, path: Path) -> Path:
-    """An XLSX delivery with the contract's headers and a fixed creation date."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    names = {c.name: (c.zh if source.headers == "zh" else c.name) for c in source.columns}
-    out = frame.rename({k: v for k, v in names.items() if k in frame.columns})
-    workbook = Workbook(
-        str(path),
-        {
-            "nan_inf_to_errors": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "default_date_format": "yyyy-mm-dd;@",
-        },
-    )
-    workbook.set_properties({"created": XLSX_CREATED})
-    out.write_excel(workbook, worksheet="data", autofit=False)
-    workbook.close()
-    return path
-
-
 def write_day(
     inbox: Path, source: Source, day: date, frame: pl.DataFrame
 ) -> tuple[dict[str, int], list[DefectRecord]]:
@@ -97,10 +73,7 @@ def write_day(
             defects.extend(_defects(source, day, name, part))
         clean = part.drop(hidden)
         path = folder / name
-        if source.format == "xlsx":
-            write_xlsx(source, clean, path)
-        else:
-            write_source_file(source, clean, path, bom=uses_bom(source))
+        write_source_file(source, clean, path, bom=uses_bom(source))
     mark_complete(folder)
     return rows, defects
 
