@@ -123,7 +123,8 @@ def read_jsonl(data: bytes, name: str, expected: Sequence[str] = ()) -> Read:
     if not _NON_SPACE.search(data):
         return pl.DataFrame(), pl.Series("_line", [], dtype=pl.Int64)
     try:
-        keys = pl.read_ndjson(io.BytesIO(_head(data, JSONL_SAMPLE_LINES))).columns
+        head = io.BytesIO(_head(data, JSONL_SAMPLE_LINES))
+        keys = pl.read_ndjson(head, infer_schema_length=None).columns
         probe = [k for k in dict.fromkeys(expected) if k not in keys]
         df = pl.read_ndjson(io.BytesIO(data), schema=dict.fromkeys([*keys, *probe], pl.String))
     except Exception as exc:

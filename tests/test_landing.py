@@ -407,3 +407,17 @@ def test_csv_without_header_fails_without_leaking_ids(tmp_path: Path) -> None:
     assert result.status == "failed" and "death.csv" in result.error
     assert "missing ['id_number', 'death_date', 'record_source']" in result.error
     assert "120101195001010011" not in result.error
+
+
+def test_jsonl_column_null_in_its_first_hundred_lines_still_reads() -> None:
+    """Schema inference over the key sample must not type a late-filled column as NULL."""
+    import json as _json
+
+    from connectors.formats import read_jsonl
+
+    lines = [_json.dumps({"a": "x", "b": None}) for _ in range(500)]
+    lines.append(_json.dumps({"a": "y", "b": 12.5}))
+    df, line_numbers = read_jsonl(("\n".join(lines) + "\n").encode(), "t.jsonl", ["a", "b"])
+    assert df["b"].to_list()[-1] == "12.5"
+    assert df["b"].null_count() == 500
+    assert line_numbers.to_list()[-1] == 501
