@@ -8,7 +8,7 @@ DEMO_DIR ?= demo
 BENCH_PERSONS ?= 1000000
 BENCH_REPEAT ?= 3
 
-.PHONY: install demo test lint bench services clean
+.PHONY: install system-deps demo test lint bench services clean
 
 $(UV):
 	@command -v uv >/dev/null 2>&1 || (python3 -m pip install --user --quiet uv || curl -LsSf https://astral.sh/uv/install.sh | sh)
@@ -19,7 +19,10 @@ install: $(UV)
 demo: install
 	$(UV) run hedui demo --persons $(PERSONS) --seed $(SEED) --date $(DATE) --dir $(DEMO_DIR)
 
-test: install
+system-deps:
+	bash .ci/apt-packages.sh
+
+test: install system-deps
 	$(UV) run ruff check .
 	$(UV) run pytest
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hedui.pipeline import RunContext
 from hedui.progress import progress_bar
 
 app = typer.Typer(
@@ -106,7 +108,6 @@ def validate_cmd(
     docs: Annotated[bool, typer.Option("--docs/--no-docs", help="Render Data Docs.")] = True,
 ) -> None:
     """Validate landed deliveries: quarantine, source statuses, dq records, Data Docs."""
-    from hedui.pipeline import RunContext
     from hedui.validation import validate_run
 
     ctx = RunContext.create(_parse_date(run_date), workspace)
@@ -130,6 +131,122 @@ def suites_cmd() -> None:
 
     written = write_suites()
     console.print(f"wrote {len(written)} suites")
+
+
+def _run_dag(ctx: RunContext) -> dict:
+    from hedui.runner import run_nightly
+
+    state = run_nightly(ctx)
+    summary_path = ctx.root / "reports" / ctx.run_date / "summary.json"
+    if state != "success" or not summary_path.exists():
+        console.print(f"[red]run {ctx.run_date} ended {state}; logs: "
+                      f"{ctx.root / 'logs' / f'run-{ctx.run_date}.log'}")
+        raise typer.Exit(code=1)
+    return json.loads(summary_path.read_text("utf-8"))
+
+
+def _print_summary(summary: dict) -> None:
+    table = Table("source", "status", "landed", "loaded", "quarantined",
+                  title=f"sources {summary['run_date']}")
+    for s in summary["sources"]:
+        colour = {"passed": "green", "late": "yellow"}.get(s["status"], "red")
+        table.add_row(s["source"], f"[{colour}]{s['status']}", f"{s['landed']:,}",
+                      f"{s['loaded']:,}", f"{s['quarantined']:,}")
+    console.print(table)
+    tiers = Table("tier", "households", "monthly amount", "incomplete", title="tiers")
+    for tier, t in summary["tiers"].items():
+        tiers.add_row(tier, f"{t['households']:,}", f"{t['monthly_amount']:,.0f}",
+                      f"{t['incomplete']:,}")
+    console.print(tiers)
+    for key in ("warnings", "reviews"):
+        if summary.get(key):
+            block = Table(key[:-1], "count", title=key)
+            for name, n in summary[key].items():
+                block.add_row(name, f"{n:,}")
+            console.print(block)
+    o = summary["outreach"]
+    console.print(f"outreach candidates: {o['households']:,} households, "
+                  f"{o['monthly_amount']:,.0f} yuan/month estimated")
+    console.print(f"verification reports: {summary['verification_reports']:,}")
+    console.print(f"published warehouse: {summary['published']}")
+    if summary.get("data_docs"):
+        console.print(f"Data Docs: {summary['data_docs']}")
+
+
+@app.command("run")
+def run_cmd(
+    inbox: Annotated[Path, typer.Option("--inbox", help="Inbox following the contract.")],
+    warehouse: Annotated[Path, typer.Option("--warehouse", help="Published warehouse folder.")],
+    run_date: DateOpt = "2026-11-27",
+    workspace: Annotated[
+        Path | None, typer.Option("--workspace", help="Zones and logs (default: beside it).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Run every date up to this one (backfill).")
+    ] = None,
+) -> None:
+    """Run the nightly DAG (via dag.test()) for a date, or a date range with --until."""
+    from datetime import timedelta
+
+    first = _parse_date(run_date)
+    last = _parse_date(until) if until else first
+    ws = workspace or warehouse.parent / "workspace"
+    day = first
+    while day <= last:
+        ctx = RunContext.create(day, ws, inbox, warehouse)
+        console.print(f"[bold]run {ctx.run_date}[/] (inbox {ctx.inbox})")
+        _print_summary(_run_dag(ctx))
+        day += timedelta(days=1)
+
+
+@app.command("demo")
+def demo_cmd(
+    persons: Annotated[int, typer.Option("--persons", min=100)] = 20000,
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+    run_date: DateOpt = "2026-11-27",
+    directory: Annotated[Path, typer.Option("--dir", help="Where the demo lives.")] = Path("demo"),
+) -> None:
+    """Generate a small city and run the whole nightly DAG on it, then print the summary."""
+    import os
+
+    from hedui.generator.city import generate_city
+
+    os.environ.setdefault("HEDUI_PSEUDONYM_KEY", "demo-only-key-not-a-secret")
+    day = _parse_date(run_date)
+    inbox = directory / "inbox"
+    with progress_bar("generate") as cb:
+        generate_city(persons=persons, seed=seed, run_date=day, out=inbox, progress=cb)
+    ctx = RunContext.create(day, directory / "workspace", inbox, directory / "warehouse")
+    console.print(f"[bold]running the nightly DAG for {ctx.run_date}[/] …")
+    _print_summary(_run_dag(ctx))
+
+
+@app.command("versions")
+def versions_cmd(
+    warehouse: Annotated[Path, typer.Option("--warehouse", help="Published warehouse folder.")],
+) -> None:
+    """List the kept published versions."""
+    from hedui.publish import file_sha256, list_versions, published_path
+
+    current = file_sha256(published_path(warehouse))
+    table = Table("version", "run date", "published")
+    for v in list_versions(warehouse):
+        table.add_row(v.id, v.run_date, "*" if v.sha256 == current else "")
+    console.print(table)
+
+
+@app.command("rollback")
+def rollback_cmd(
+    warehouse: Annotated[Path, typer.Option("--warehouse", help="Published warehouse folder.")],
+    version: Annotated[
+        str | None, typer.Option("--version", help="Version id (default: the previous one).")
+    ] = None,
+) -> None:
+    """Publish a kept earlier version again (atomic swap)."""
+    from hedui.publish import rollback
+
+    chosen = rollback(warehouse, version)
+    console.print(f"[green]published version {chosen.id} (run date {chosen.run_date})")
 
 
 @app.command("bench")

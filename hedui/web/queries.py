@@ -1,0 +1,490 @@
+"""Every SQL query the web application and its CLI functions run against the published warehouse.
+
+One function per question, all parameterised (values only ever travel as ``?`` parameters; table
+names come from the fixed :data:`TABLES` map). Where a table's name differs in the warehouse the
+dbt project builds, change it in :data:`TABLES` and nothing else.
+
+Functions for optional detail tables return ``None`` when the table is absent, so pages can say
+"not available in this warehouse" instead of failing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+
+Con = duckdb.DuckDBPyConnection
+Row = dict[str, Any]
+
+#: logical name -> (schema, table) in the published warehouse
+TABLES: dict[str, tuple[str, str]] = {
+    "household_verification": ("marts", "household_verification"),
+    "low_income_population": ("marts", "low_income_population"),
+    "warnings": ("marts", "return_to_poverty_warnings"),
+    "reviews": ("marts", "recipient_reviews"),
+    "outreach": ("marts", "outreach_candidates"),
+    "reports": ("marts", "verification_reports"),
+    "dq_source_runs": ("marts", "dq_source_runs"),
+    "quarantine": ("marts", "quarantine"),
+    "identity": ("restricted", "identity"),
+    # per-member detail (names to be reconciled with the dbt project)
+    "members": ("marts", "household_members"),
+    "income": ("marts", "member_income_monthly"),
+    "assets": ("marts", "member_assets"),
+    "vehicles": ("marts", "member_vehicles"),
+    "homes": ("marts", "member_homes"),
+    "expenditure": ("marts", "member_expenditure"),
+    "source_as_of": ("marts", "source_as_of"),
+    "households": ("marts", "households"),  # optional: household_id -> district
+}
+
+#: columns never shown from a detail table, whatever it holds
+HIDDEN_COLUMNS = frozenset({"id_number", "name", "run_date", "household_id"})
+
+
+def _t(name: str) -> str:
+    schema, table = TABLES[name]
+    return f'"{schema}"."{table}"'
+
+
+def _rows(con: Con, sql: str, params: list[Any] | None = None) -> list[Row]:
+    cur = con.execute(sql, params or [])
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def _scalar(con: Con, sql: str, params: list[Any] | None = None) -> Any:
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def columns(con: Con, name: str) -> list[str]:
+    """Column names of a logical table, [] when it does not exist."""
+    schema, table = TABLES[name]
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [schema, table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def has_table(con: Con, name: str) -> bool:
+    return bool(columns(con, name))
+
+
+def _detail(con: Con, name: str, sql: str, params: list[Any]) -> list[Row] | None:
+    """Rows of an optional table with hidden columns dropped, or None if the table is absent."""
+    if not has_table(con, name):
+        return None
+    rows = _rows(con, sql, params)
+    return [{k: v for k, v in r.items() if k not in HIDDEN_COLUMNS} for r in rows]
+
+
+def _prefix(q: str) -> str:
+    """A LIKE pattern matching values that start with ``q`` (wildcards in ``q`` escaped)."""
+    return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+# --- run dates -------------------------------------------------------------------------------
+
+
+def latest_run_date(con: Con, name: str = "household_verification") -> date | None:
+    if not has_table(con, name):
+        return None
+    return _scalar(con, f"SELECT max(run_date) FROM {_t(name)}")
+
+
+def run_dates(con: Con, name: str = "household_verification", limit: int = 30) -> list[date]:
+    """Run dates present in a table, newest first."""
+    if not has_table(con, name):
+        return []
+    rows = con.execute(
+        f"SELECT DISTINCT run_date FROM {_t(name)} ORDER BY run_date DESC LIMIT ?", [limit]
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def search_households(con: Con, q: str, limit: int = 50) -> list[Row]:
+    """Households whose number is ``q`` or starts with it; latest run of each."""
+    return _rows(
+        con,
+        f"SELECT household_id, run_date, member_count, tier, monthly_amount, complete"
+        f" FROM {_t('household_verification')}"
+        " WHERE household_id = ? OR household_id LIKE ? ESCAPE '\\'"
+        " QUALIFY row_number() OVER (PARTITION BY household_id ORDER BY run_date DESC) = 1"
+        " ORDER BY household_id LIMIT ?",
+        [q, _prefix(q), limit],
+    )
+
+
+def search_cases(con: Con, q: str, limit: int = 50) -> list[Row]:
+    """Assistance cases with reviews whose case number is ``q`` or starts with it."""
+    return _rows(
+        con,
+        f"SELECT case_no, max(run_date) AS run_date, count(*) AS reviews"
+        f" FROM {_t('reviews')} WHERE case_no = ? OR case_no LIKE ? ESCAPE '\\'"
+        " GROUP BY case_no ORDER BY case_no LIMIT ?",
+        [q, _prefix(q), limit],
+    )
+
+
+def search_requests(con: Con, q: str, limit: int = 50) -> list[Row]:
+    """Verification requests whose number is ``q`` or starts with it; latest run of each."""
+    return _rows(
+        con,
+        f"SELECT request_id, run_date, tier, monthly_amount FROM {_t('reports')}"
+        " WHERE request_id = ? OR request_id LIKE ? ESCAPE '\\'"
+        " QUALIFY row_number() OVER (PARTITION BY request_id ORDER BY run_date DESC) = 1"
+        " ORDER BY request_id LIMIT ?",
+        [q, _prefix(q), limit],
+    )
+
+
+def persons_by_id_number(con: Con, id_number: str) -> list[Row] | None:
+    """Restricted: the person behind an ID number (person_key, id_number, name); None when the
+    warehouse has no identity table."""
+    if not has_table(con, "identity"):
+        return None
+    return _rows(
+        con,
+        f"SELECT person_key, id_number, name FROM {_t('identity')} WHERE id_number = ?",
+        [id_number],
+    )
+
+
+def identities(con: Con, person_keys: list[str]) -> list[Row] | None:
+    """Restricted: ID numbers and names of the given persons (None without an identity table)."""
+    if not has_table(con, "identity"):
+        return None
+    return _rows(
+        con,
+        f"SELECT person_key, id_number, name FROM {_t('identity')}"
+        " WHERE list_contains(?::VARCHAR[], person_key) ORDER BY person_key",
+        [person_keys],
+    )
+
+
+def households_of_persons(con: Con, person_keys: list[str]) -> list[Row]:
+    """Households the persons belong to (latest run), from the member table or, failing that,
+    the low-income population."""
+    name = "members" if has_table(con, "members") else "low_income_population"
+    return _rows(
+        con,
+        f"SELECT person_key, household_id, max(run_date) AS run_date FROM {_t(name)}"
+        " WHERE list_contains(?::VARCHAR[], person_key)"
+        " GROUP BY person_key, household_id ORDER BY household_id",
+        [person_keys],
+    )
+
+
+# --- household -------------------------------------------------------------------------------
+
+
+def household_latest_run(con: Con, household_id: str) -> date | None:
+    return _scalar(
+        con,
+        f"SELECT max(run_date) FROM {_t('household_verification')} WHERE household_id = ?",
+        [household_id],
+    )
+
+
+def household_result(con: Con, household_id: str, run_date: date) -> Row | None:
+    rows = _rows(
+        con,
+        f"SELECT * FROM {_t('household_verification')} WHERE household_id = ? AND run_date = ?",
+        [household_id, run_date],
+    )
+    return rows[0] if rows else None
+
+
+def household_history(con: Con, household_id: str, limit: int = 12) -> list[Row]:
+    return _rows(
+        con,
+        f"SELECT run_date, tier, monthly_amount, income_per_capita, complete, reason_codes"
+        f" FROM {_t('household_verification')} WHERE household_id = ?"
+        " ORDER BY run_date DESC LIMIT ?",
+        [household_id, limit],
+    )
+
+
+def household_members(con: Con, household_id: str, run_date: date) -> list[Row] | None:
+    return _detail(
+        con,
+        "members",
+        f"SELECT * FROM {_t('members')} WHERE household_id = ? AND run_date = ?"
+        " ORDER BY person_key",
+        [household_id, run_date],
+    )
+
+
+def member_income(con: Con, person_keys: list[str], run_date: date) -> list[Row] | None:
+    return _detail(
+        con,
+        "income",
+        f"SELECT person_key, source, item, period, amount FROM {_t('income')}"
+        " WHERE list_contains(?::VARCHAR[], person_key) AND run_date = ?"
+        " ORDER BY person_key, source, item, period",
+        [person_keys, run_date],
+    )
+
+
+def _member_table(con: Con, name: str, person_keys: list[str], run_date: date) -> list[Row] | None:
+    return _detail(
+        con,
+        name,
+        f"SELECT * FROM {_t(name)} WHERE list_contains(?::VARCHAR[], person_key) AND run_date = ?"
+        " ORDER BY ALL",
+        [person_keys, run_date],
+    )
+
+
+def member_assets(con: Con, person_keys: list[str], run_date: date) -> list[Row] | None:
+    return _member_table(con, "assets", person_keys, run_date)
+
+
+def member_vehicles(con: Con, person_keys: list[str], run_date: date) -> list[Row] | None:
+    return _member_table(con, "vehicles", person_keys, run_date)
+
+
+def member_homes(con: Con, person_keys: list[str], run_date: date) -> list[Row] | None:
+    return _member_table(con, "homes", person_keys, run_date)
+
+
+def member_expenditure(con: Con, person_keys: list[str], run_date: date) -> list[Row] | None:
+    return _member_table(con, "expenditure", person_keys, run_date)
+
+
+def source_as_of(con: Con, run_date: date) -> list[Row] | None:
+    return _detail(
+        con,
+        "source_as_of",
+        f"SELECT source, as_of_date, status FROM {_t('source_as_of')} WHERE run_date = ?"
+        " ORDER BY source",
+        [run_date],
+    )
+
+
+def household_warnings(con: Con, household_id: str, run_date: date) -> list[Row]:
+    return _rows(
+        con,
+        f"SELECT warning_code, severity, status, first_seen, last_seen, evidence"
+        f" FROM {_t('warnings')} WHERE household_id = ? AND run_date = ?"
+        " ORDER BY CASE severity WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END, warning_code",
+        [household_id, run_date],
+    )
+
+
+def household_population(con: Con, household_id: str, run_date: date) -> list[Row]:
+    """Monitored persons of the household (person_key, category, since)."""
+    return _rows(
+        con,
+        f"SELECT person_key, category, since FROM {_t('low_income_population')}"
+        " WHERE household_id = ? AND run_date = ? ORDER BY person_key",
+        [household_id, run_date],
+    )
+
+
+def household_outreach(con: Con, household_id: str, run_date: date) -> Row | None:
+    rows = _rows(
+        con,
+        f"SELECT tier, monthly_amount FROM {_t('outreach')}"
+        " WHERE household_id = ? AND run_date = ?",
+        [household_id, run_date],
+    )
+    return rows[0] if rows else None
+
+
+# --- cases and requests ----------------------------------------------------------------------
+
+
+def case_reviews(con: Con, case_no: str, limit_runs: int = 6) -> list[Row]:
+    """Reviews of one case over its most recent runs, newest first."""
+    return _rows(
+        con,
+        f"SELECT run_date, review_code, evidence FROM {_t('reviews')} WHERE case_no = ?"
+        f" AND run_date IN (SELECT DISTINCT run_date FROM {_t('reviews')} WHERE case_no = ?"
+        "   ORDER BY run_date DESC LIMIT ?)"
+        " ORDER BY run_date DESC, review_code",
+        [case_no, case_no, limit_runs],
+    )
+
+
+def verification_report(con: Con, request_id: str, run_date: date | None) -> Row | None:
+    """The report of a request for a run (the latest when ``run_date`` is None)."""
+    rows = _rows(
+        con,
+        f"SELECT * FROM {_t('reports')} WHERE request_id = ?"
+        " AND (?::DATE IS NULL OR run_date = ?::DATE) ORDER BY run_date DESC LIMIT 1",
+        [request_id, run_date, run_date],
+    )
+    return rows[0] if rows else None
+
+
+def report_run_dates(con: Con, request_id: str) -> list[date]:
+    rows = con.execute(
+        f"SELECT DISTINCT run_date FROM {_t('reports')} WHERE request_id = ? ORDER BY 1 DESC",
+        [request_id],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+
+def tier_counts_by_district(con: Con, run_date: date) -> list[Row]:
+    """Households per district and tier; district '全市' when the warehouse has none."""
+    hv = _t("household_verification")
+    if "district" in columns(con, "household_verification"):
+        sql = f"SELECT district, tier, count(*) AS n FROM {hv} WHERE run_date = ? GROUP BY ALL"
+    elif {"household_id", "district"} <= set(columns(con, "households")):
+        sql = (
+            f"SELECT coalesce(h.district, '?') AS district, v.tier, count(*) AS n FROM {hv} v"
+            f" LEFT JOIN (SELECT DISTINCT household_id, district FROM {_t('households')}) h"
+            " USING (household_id) WHERE v.run_date = ? GROUP BY ALL"
+        )
+    else:
+        sql = (
+            f"SELECT '全市' AS district, tier, count(*) AS n FROM {hv}"
+            " WHERE run_date = ? GROUP BY ALL"
+        )
+    return _rows(con, sql + " ORDER BY 1, 2", [run_date])
+
+
+def warnings_over_time(con: Con, limit_runs: int = 30) -> list[Row]:
+    """Open (new or ongoing) warnings per run and severity over the most recent runs."""
+    w = _t("warnings")
+    return _rows(
+        con,
+        f"SELECT run_date, severity, count(*) AS n FROM {w} WHERE status <> 'resolved'"
+        f" AND run_date IN (SELECT DISTINCT run_date FROM {w} ORDER BY run_date DESC LIMIT ?)"
+        " GROUP BY ALL ORDER BY run_date, severity",
+        [limit_runs],
+    )
+
+
+def warning_counts(con: Con, run_date: date) -> list[Row]:
+    return _rows(
+        con,
+        f"SELECT warning_code, severity, status, count(*) AS n FROM {_t('warnings')}"
+        " WHERE run_date = ? GROUP BY ALL ORDER BY warning_code, severity, status",
+        [run_date],
+    )
+
+
+def population_by_category(con: Con, run_date: date) -> list[Row]:
+    return _rows(
+        con,
+        f"SELECT category, count(*) AS persons, count(DISTINCT household_id) AS households"
+        f" FROM {_t('low_income_population')} WHERE run_date = ? GROUP BY ALL ORDER BY 1",
+        [run_date],
+    )
+
+
+def review_counts(con: Con, run_date: date) -> list[Row]:
+    return _rows(
+        con,
+        f"SELECT review_code, count(*) AS n, count(DISTINCT case_no) AS cases FROM {_t('reviews')}"
+        " WHERE run_date = ? GROUP BY ALL ORDER BY 1",
+        [run_date],
+    )
+
+
+def outreach_summary(con: Con, run_date: date) -> list[Row]:
+    return _rows(
+        con,
+        f"SELECT tier, count(*) AS households, sum(monthly_amount) AS monthly_amount"
+        f" FROM {_t('outreach')} WHERE run_date = ? GROUP BY ALL ORDER BY 1",
+        [run_date],
+    )
+
+
+# --- data quality ----------------------------------------------------------------------------
+
+
+def dq_runs(con: Con, limit: int = 30) -> list[Row]:
+    """Run history: one row per run date with source statuses and row accounting."""
+    return _rows(
+        con,
+        "SELECT run_date, count(*) AS sources,"
+        " count(*) FILTER (WHERE status = 'passed') AS passed,"
+        " count(*) FILTER (WHERE status = 'failed') AS failed,"
+        " count(*) FILTER (WHERE status = 'missing') AS missing,"
+        " count(*) FILTER (WHERE status = 'late') AS late,"
+        " sum(rows_landed) AS rows_landed, sum(rows_loaded) AS rows_loaded,"
+        " sum(rows_quarantined) AS rows_quarantined, sum(checks_failed) AS checks_failed"
+        f" FROM {_t('dq_source_runs')} GROUP BY run_date ORDER BY run_date DESC LIMIT ?",
+        [limit],
+    )
+
+
+def dq_source_runs(con: Con, run_date: date) -> list[Row]:
+    return _rows(
+        con,
+        "SELECT source, status, rows_landed, rows_loaded, rows_quarantined, checks_evaluated,"
+        f" checks_failed, schema_hash FROM {_t('dq_source_runs')} WHERE run_date = ?"
+        " ORDER BY CASE status WHEN 'failed' THEN 0 WHEN 'missing' THEN 1 WHEN 'late' THEN 2"
+        " ELSE 3 END, source",
+        [run_date],
+    )
+
+
+def dq_source_trend(con: Con, limit_runs: int = 30, source: str | None = None) -> list[Row]:
+    """Per run and source: quarantined rows, failed checks, status (oldest run first)."""
+    d = _t("dq_source_runs")
+    return _rows(
+        con,
+        "SELECT run_date, source, status, rows_landed, rows_quarantined, checks_failed"
+        f" FROM {d} WHERE (?::VARCHAR IS NULL OR source = ?::VARCHAR)"
+        f" AND run_date IN (SELECT DISTINCT run_date FROM {d} ORDER BY run_date DESC LIMIT ?)"
+        " ORDER BY run_date, source",
+        [source, source, limit_runs],
+    )
+
+
+def quarantine_summary(con: Con, run_date: date) -> list[Row]:
+    return _rows(
+        con,
+        f"SELECT source, reason_code, count(*) AS n FROM {_t('quarantine')} WHERE run_date = ?"
+        " GROUP BY ALL ORDER BY n DESC, source, reason_code",
+        [run_date],
+    )
+
+
+def _quarantine_where() -> str:
+    return (
+        " WHERE run_date = ? AND (?::VARCHAR IS NULL OR source = ?::VARCHAR)"
+        " AND (?::VARCHAR IS NULL OR reason_code = ?::VARCHAR)"
+    )
+
+
+def quarantine_rows(
+    con: Con,
+    run_date: date,
+    source: str | None = None,
+    reason_code: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Row]:
+    return _rows(
+        con,
+        f"SELECT source, file, line, reason_code, reason FROM {_t('quarantine')}"
+        + _quarantine_where()
+        + " ORDER BY source, file, line LIMIT ? OFFSET ?",
+        [run_date, source, source, reason_code, reason_code, limit, offset],
+    )
+
+
+def quarantine_count(
+    con: Con, run_date: date, source: str | None = None, reason_code: str | None = None
+) -> int:
+    return _scalar(
+        con,
+        f"SELECT count(*) FROM {_t('quarantine')}" + _quarantine_where(),
+        [run_date, source, source, reason_code, reason_code],
+    )

@@ -1,0 +1,75 @@
+"""Sign in and sign out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from hedui.web.audit import AuditEvent
+from hedui.web.routes.common import audit_log, check_csrf, client, render, user_store
+from hedui.web.security import safe_next, session_user
+
+router = APIRouter()
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    if session_user(request):
+        return RedirectResponse(safe_next(next), status_code=303)
+    return render(
+        request, "login.html", next=safe_next(next), no_users=user_store(request).count() == 0
+    )
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    check_csrf(request, csrf)
+    username = username.strip()[:40]
+    user = user_store(request).authenticate(username, password)
+    if user is None:
+        audit_log(request).append(
+            AuditEvent(
+                username or "-",
+                "-",
+                "login",
+                username or "-",
+                outcome="refused",
+                detail={"client": client(request)},
+            )
+        )
+        return render(
+            request,
+            "login.html",
+            status_code=401,
+            next=safe_next(next),
+            error="用户名或密码错误 (wrong user name or password)",
+            username=username,
+        )
+    request.session.clear()
+    request.session["user"] = user.username
+    request.session["login_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    audit_log(request).append(
+        AuditEvent(
+            user.username, user.role, "login", user.username, detail={"client": client(request)}
+        )
+    )
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
+    check_csrf(request, csrf)
+    user = session_user(request)
+    if user:
+        audit_log(request).append(AuditEvent(user.username, user.role, "logout", user.username))
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
