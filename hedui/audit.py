@@ -46,7 +46,7 @@ def _raw_id_columns(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list[st
         hits = con.execute(
             f'SELECT count(*) FROM marts."{table}" WHERE regexp_matches("{column}", ?)',
             [ID_PATTERN],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if hits:
             found.append(f"marts.{table}.{column} ({hits} rows)")
     return found
@@ -69,14 +69,14 @@ def audit_warehouse(
                 continue
             counts[table] = con.execute(
                 f"SELECT count(*) FROM marts.{table} WHERE run_date = ?", [run_date]
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             if needs_rows and counts[table] == 0:
                 problems.append(f"mart {table} has no rows for {run_date}")
         for table in OPTIONAL_MARTS:
             if table in marts:
                 counts[table] = con.execute(
                     f"SELECT count(*) FROM marts.{table} WHERE run_date = ?", [run_date]
-                ).fetchone()[0]
+                ).fetchall()[0][0]
         if "dq_source_runs" in marts:
             broken = con.execute(
                 "SELECT source FROM marts.dq_source_runs WHERE run_date = ? "
@@ -90,7 +90,7 @@ def audit_warehouse(
                 "SELECT count(*) FROM marts.household_verification WHERE run_date = ? "
                 "AND NOT complete AND len(missing_sources) = 0",
                 [run_date],
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             if unexplained:
                 problems.append(f"{unexplained} incomplete results name no missing source")
         leaks = _raw_id_columns(con, marts)

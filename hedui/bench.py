@@ -18,6 +18,7 @@ from pathlib import Path
 STAGES: dict[str, tuple[str | None, str]] = {
     "generate": (None, "target: 1,000,000 persons < 120 s"),
     "land": ("land_baseline", "vs DuckDB's native readers copying the same files to Parquet"),
+    "validate": ("validate_baseline", "vs the same checks hand-written in DuckDB SQL (<= 2x)"),
 }
 
 

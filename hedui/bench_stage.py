@@ -54,8 +54,26 @@ def _land_baseline(work: Path, persons: int, day: date) -> dict:
             rel = f"read_json({files}, format='newline_delimited')"
         target = out / f"{s.name}.parquet"
         con.sql(f"COPY (SELECT * FROM {rel}) TO '{target}' (FORMAT parquet)")
-        rows += con.execute(f"SELECT count(*) FROM '{target}'").fetchone()[0]
+        rows += con.execute(f"SELECT count(*) FROM '{target}'").fetchall()[0][0]
     return {"rows": rows}
+
+
+def _validate(work: Path, persons: int, day: date) -> dict:
+    from hedui.validation import validate_run
+
+    shutil.rmtree(work / "validated", ignore_errors=True)
+    run = validate_run(day, work / "landing", work / "validated", work / "dq", render_docs=False)
+    return {"rows": sum(s.rows_landed for s in run.sources.values()),
+            "quarantined": sum(s.rows_quarantined for s in run.sources.values())}
+
+
+def _validate_baseline(work: Path, persons: int, day: date) -> dict:
+    """The same checks hand-written as plain DuckDB SQL: the floor for validation."""
+    from hedui.validation.baseline import run_baseline
+
+    shutil.rmtree(work / "validate_baseline", ignore_errors=True)
+    run_baseline(work / "landing", day, work / "validate_baseline", None, None)
+    return {}
 
 
 def _to_utf8(path: Path, out: Path) -> str:
@@ -64,7 +82,13 @@ def _to_utf8(path: Path, out: Path) -> str:
     return str(target)
 
 
-STAGE_FUNCS = {"generate": _generate, "land": _land, "land_baseline": _land_baseline}
+STAGE_FUNCS = {
+    "generate": _generate,
+    "land": _land,
+    "land_baseline": _land_baseline,
+    "validate": _validate,
+    "validate_baseline": _validate_baseline,
+}
 
 
 def main(argv: list[str]) -> None:

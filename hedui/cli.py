@@ -263,8 +263,9 @@ def bench_cmd(
     table = Table("stage", "median s", "runs (s)", "peak RSS MB", "rows")
     for m in results:
         runs = ", ".join(f"{s:.1f}" for s in m.seconds)
-        rows = m.extra.get("rows", "")
-        table.add_row(m.stage, f"{m.median_s:.2f}", runs, f"{m.peak_mb:,.0f}", f"{rows:,}")
+        rows = m.extra.get("rows")
+        shown = f"{rows:,}" if rows is not None else ""
+        table.add_row(m.stage, f"{m.median_s:.2f}", runs, f"{m.peak_mb:,.0f}", shown)
     console.print(f"[bold]hedui bench[/]: {persons:,} persons, {repeat} run(s) per stage")
     console.print(table)
     for stage, ratio in ratios(results).items():

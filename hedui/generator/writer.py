@@ -1,8 +1,8 @@
 """Writing one source's delivery for one day and recording where its defective rows landed.
 
-Files go through :mod:`hedui.delivery` (byte-reproducible in every format). Line numbers follow the landing zone's
-convention: CSV physical line (header = 1), XLSX spreadsheet row (header = 1), JSONL line
-(first row = 1), Parquet 1-based row number.
+Files go through :mod:`hedui.delivery` (byte-reproducible in every format). Line numbers
+follow the landing zone's convention: CSV physical line (header = 1), XLSX spreadsheet row
+(header = 1), JSONL line (first row = 1), Parquet 1-based row number.
 """
 
 from __future__ import annotations
