@@ -1,0 +1,15 @@
+{% macro policy_parameter_names() -%}
+    {#- Every parameter of seeds/policy_parameters.csv (a column each in int_policy_parameters). -#}
+    {{ return([
+        'dibao_standard', 'low_income_multiplier', 'low_income_aid', 'tekun_centralized',
+        'tekun_dispersed', 'asset_months', 'city_avg_living_area_m2', 'income_window_months',
+        'monitor_multiplier', 'inpatient_oop_alert', 'elderly_age', 'working_age_min',
+        'severe_disability_grade_max', 'mental_disability_grade_max', 'max_residential_homes',
+        'school_year_start_month'
+    ]) }}
+{%- endmacro %}
+
+{% macro sql_list(values) -%}
+    {#- A list of names (a policy category var) as SQL string literals: ('a', 'b'). -#}
+    ({%- for v in values -%}'{{ v }}'{{ ', ' if not loop.last }}{%- endfor -%})
+{%- endmacro %}

@@ -1,0 +1,54 @@
+-- Per result kind (hukou, case, request, outreach): the sources it depends on that failed or
+-- are missing for the run, whether it is complete, and the as-of date of every source it reads.
+
+with dependencies as (
+
+    select distinct
+        result_figures.result,
+        rule_sources.source
+    from {{ ref('result_figures') }} as result_figures
+    inner join {{ ref('rule_sources') }} as rule_sources
+        on rule_sources.figure = result_figures.figure
+
+),
+
+status as (
+
+    select source, usable, data_as_of from {{ ref('int_source_status') }}
+
+),
+
+missing as (
+
+    select
+        dependencies.result,
+        {{ hedui.sorted_string_array_agg('dependencies.source') }} as missing_sources
+    from dependencies
+    left join status on status.source = dependencies.source
+    where not coalesce(status.usable, false)
+    group by dependencies.result
+
+),
+
+as_of as (
+
+    select
+        dependencies.result,
+        '{' || {{ dbt.listagg(
+            "'\"' || dependencies.source || '\": ' || coalesce('\"' || cast(status.data_as_of as "
+            ~ dbt.type_string() ~ ") || '\"', 'null')",
+            "', '",
+            "order by dependencies.source") }} || '}' as sources_as_of
+    from dependencies
+    left join status on status.source = dependencies.source
+    group by dependencies.result
+
+)
+
+select
+    as_of.result,
+    missing.result is null as complete,
+    coalesce(missing.missing_sources, {{ hedui.string_array([]) }}) as missing_sources,
+    as_of.sources_as_of
+from as_of
+left join missing on missing.result = as_of.result

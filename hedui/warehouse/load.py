@@ -1,0 +1,266 @@
+"""Load one run's validated deliveries into the warehouse schema ``raw``.
+
+Input (written by validation): ``<validated_root>/<source>/<YYYY-MM-DD>/data.parquet`` (typed
+contract columns plus ``_file``, ``_line``) and ``<dq_root>/<YYYY-MM-DD>/dq_source_runs.parquet``
+and ``quarantine.parquet``. Output: ``raw.<source>`` for the 22 sources (``_delivery_date``
+added), ``raw.source_status``, ``raw.dq_source_runs``, ``raw.quarantine`` and ``raw.identity``.
+
+The raw layer is always built in DuckDB (``INSERT ... FROM read_parquet``); ``load_postgres``
+copies that same layer into PostgreSQL with ``COPY``, so both warehouses get identical input.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from hedui.registry import Source, load_registry
+from hedui.warehouse.deliveries import Part, plan_source, window_column
+from hedui.warehouse.pseudonyms import person_keys, pseudonym_key
+from hedui.warehouse.raw_tables import (
+    EXTRA_TABLES,
+    RAW_SCHEMA,
+    create_table_sql,
+    ddl_type,
+    extra_columns,
+    quote,
+    source_columns,
+)
+
+USABLE_STATUSES = ("passed", "late")
+IDENTITY_SOURCES = (
+    ("hukou", "id_number"),
+    ("assistance_roll", "id_number"),
+    ("verification_request", "member_id_number"),
+)
+
+
+@dataclass
+class LoadResult:
+    """What one load wrote."""
+
+    run_date: date
+    schema: str
+    rows: dict[str, int] = field(default_factory=dict)
+    status: dict[str, str] = field(default_factory=dict)
+    deliveries: dict[str, list[date]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def unusable(self) -> list[str]:
+        return sorted(s for s, st in self.status.items() if st not in USABLE_STATUSES)
+
+
+def lit(value: object) -> str:
+    """A SQL literal for a string or a date."""
+    if isinstance(value, date):
+        return f"DATE '{value.isoformat()}'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def load_duckdb(
+    warehouse: Path,
+    run_date: date,
+    validated_root: Path,
+    dq_root: Path,
+    *,
+    schema_prefix: str = "",
+) -> LoadResult:
+    """Write the raw layer of ``run_date`` into the DuckDB file ``warehouse`` (one transaction)."""
+    key = pseudonym_key()
+    Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.begin()
+        result = load_raw(con, run_date, validated_root, dq_root, schema_prefix + RAW_SCHEMA, key)
+        con.commit()
+    finally:
+        con.close()
+    return result
+
+
+def load_postgres(
+    conninfo: str,
+    run_date: date,
+    validated_root: Path,
+    dq_root: Path,
+    *,
+    schema_prefix: str = "",
+) -> LoadResult:
+    """Build the raw layer in memory and COPY it into PostgreSQL schema ``<prefix>raw``."""
+    from hedui.warehouse.postgres import copy_raw_to_postgres
+
+    key = pseudonym_key()
+    con = duckdb.connect()
+    try:
+        result = load_raw(con, run_date, validated_root, dq_root, RAW_SCHEMA, key)
+        started = time.perf_counter()
+        copy_raw_to_postgres(con, RAW_SCHEMA, conninfo, schema_prefix + RAW_SCHEMA)
+        result.seconds += time.perf_counter() - started
+        result.schema = schema_prefix + RAW_SCHEMA
+    finally:
+        con.close()
+    return result
+
+
+def load_raw(
+    con: duckdb.DuckDBPyConnection,
+    run_date: date,
+    validated_root: Path,
+    dq_root: Path,
+    schema: str,
+    key: bytes,
+) -> LoadResult:
+    """Create every raw table of ``run_date`` in ``schema`` of a DuckDB connection."""
+    started = time.perf_counter()
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
+    result = LoadResult(run_date, schema)
+    for source in load_registry().values():
+        parts = plan_source(Path(validated_root), source, run_date)
+        result.deliveries[source.name] = [p.day for p in parts]
+        result.rows[source.name] = _load_source(con, schema, source, parts)
+    dq_dir = Path(dq_root) / run_date.isoformat()
+    for table in ("dq_source_runs", "quarantine"):
+        result.rows[table] = _load_dq_table(con, schema, table, dq_dir / f"{table}.parquet")
+    result.status = _load_source_status(con, schema, run_date, result)
+    result.rows["source_status"] = len(result.status)
+    result.rows["identity"] = _load_identity(con, schema, key)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _table(schema: str, name: str) -> str:
+    return f"{quote(schema)}.{quote(name)}"
+
+
+def _create_empty(con: duckdb.DuckDBPyConnection, table: str, cols: list[tuple[str, str]]) -> None:
+    con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(create_table_sql(table, cols, "duckdb"))
+
+
+def _select_part(source: Source, part: Part) -> str:
+    present = set(pq.read_schema(part.path).names)
+    items = []
+    for name, kind in source_columns(source):
+        typ = ddl_type(kind, "duckdb")
+        if name == "_delivery_date":
+            expr = lit(part.day)
+        elif name in present:
+            expr = f"CAST({quote(name)} AS {typ})"
+        else:
+            expr = f"CAST(NULL AS {typ})"
+        items.append(f"{expr} AS {quote(name)}")
+    sql = f"SELECT {', '.join(items)} FROM read_parquet({lit(part.path)})"
+    if part.before is not None:
+        sql += f" WHERE {quote(window_column(source) or '')} < {lit(part.before)}"
+    return sql
+
+
+def _load_source(
+    con: duckdb.DuckDBPyConnection, schema: str, source: Source, parts: list[Part]
+) -> int:
+    table = _table(schema, source.name)
+    _create_empty(con, table, source_columns(source))
+    if parts:
+        union = " UNION ALL ".join(_select_part(source, p) for p in parts)
+        con.execute(f"INSERT INTO {table} {union}")
+    return _count(con, table)
+
+
+def _load_dq_table(con: duckdb.DuckDBPyConnection, schema: str, name: str, path: Path) -> int:
+    table = _table(schema, name)
+    cols = extra_columns(name)
+    _create_empty(con, table, cols)
+    if path.is_file():
+        present = set(pq.read_schema(path).names)
+        items = ", ".join(
+            f"CAST({quote(c) if c in present else 'NULL'} AS {ddl_type(k, 'duckdb')})"
+            for c, k in cols
+        )
+        con.execute(f"INSERT INTO {table} SELECT {items} FROM read_parquet({lit(path)})")
+    return _count(con, table)
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _load_source_status(
+    con: duckdb.DuckDBPyConnection, schema: str, run_date: date, result: LoadResult
+) -> dict[str, str]:
+    """One row per source: the dq status of the run date, checked against what was loaded."""
+    dq = {
+        r[0]: (r[1], r[2])
+        for r in con.execute(
+            f"SELECT source, status, message FROM {_table(schema, 'dq_source_runs')}"
+        ).fetchall()
+    }
+    rows = []
+    for name in load_registry():
+        days = result.deliveries[name]
+        as_of = days[0] if days else None
+        if name in dq:
+            status, message = dq[name][0] or "missing", dq[name][1] or ""
+        elif as_of == run_date:
+            status, message = "passed", "no dq record; validated delivery of the run date found"
+        else:
+            status, message = "missing", "no dq record and no validated delivery of the run date"
+        if status in USABLE_STATUSES and as_of is None:
+            status, message = "missing", f"{message}; no validated delivery found".lstrip("; ")
+        rows.append(
+            {
+                "source": name,
+                "run_date": run_date,
+                "status": status,
+                "usable": status in USABLE_STATUSES,
+                "data_as_of": as_of,
+                "deliveries": len(days),
+                "rows_loaded": result.rows[name],
+                "message": message,
+            }
+        )
+    table = _table(schema, "source_status")
+    _create_empty(con, table, extra_columns("source_status"))
+    con.executemany(
+        f"INSERT INTO {table} VALUES ({', '.join('?' for _ in EXTRA_TABLES['source_status'][1])})",
+        [list(r.values()) for r in rows],
+    )
+    return {r["source"]: r["status"] for r in rows}
+
+
+def _load_identity(con: duckdb.DuckDBPyConnection, schema: str, key: bytes) -> int:
+    """raw.identity: every person of the hukou, the assistance roll and the requests."""
+    selects = [
+        f"SELECT {quote(col)} AS id_number, "
+        f"{'name' if src == 'hukou' else 'CAST(NULL AS VARCHAR)'} AS name "
+        f"FROM {_table(schema, src)}"
+        for src, col in IDENTITY_SOURCES
+    ]
+    people = con.sql(
+        f"SELECT id_number, max(name) AS name FROM ({' UNION ALL '.join(selects)}) "
+        "WHERE id_number IS NOT NULL GROUP BY id_number ORDER BY id_number"
+    ).to_arrow_table()
+    ids = people.column("id_number").to_pylist()
+    keyed = pa.table(
+        {
+            "id_number": people.column("id_number"),
+            "person_key": pa.array(person_keys(ids, key), pa.string()),
+            "name": people.column("name"),
+        }
+    )
+    table = _table(schema, "identity")
+    _create_empty(con, table, extra_columns("identity"))
+    con.register("hedui_identity_keyed", keyed)
+    try:
+        con.execute(
+            f"INSERT INTO {table} SELECT id_number, person_key, name FROM hedui_identity_keyed"
+        )
+    finally:
+        con.unregister("hedui_identity_keyed")
+    return len(ids)

@@ -1,0 +1,123 @@
+"""Column definitions of the raw layer: one table per source plus the run's bookkeeping tables.
+
+Source tables have the registry's contract columns plus ``_file``, ``_line`` (where the row was
+delivered) and ``_delivery_date``. Types are neutral names mapped to DuckDB or PostgreSQL DDL.
+"""
+
+from __future__ import annotations
+
+from hedui.registry import Source
+
+RAW_SCHEMA = "raw"
+
+#: Contract type -> neutral warehouse type.
+CONTRACT_TYPES = {
+    "string": "string",
+    "enum": "string",
+    "period": "string",
+    "id_number": "string",
+    "uscc": "string",
+    "int": "int",
+    "decimal": "decimal",
+    "date": "date",
+}
+
+DDL_TYPES = {
+    "duckdb": {
+        "string": "VARCHAR",
+        "int": "BIGINT",
+        "decimal": "DECIMAL(18,4)",
+        "date": "DATE",
+        "bool": "BOOLEAN",
+    },
+    "postgres": {
+        "string": "text",
+        "int": "bigint",
+        "decimal": "numeric(18,4)",
+        "date": "date",
+        "bool": "boolean",
+    },
+}
+
+LINEAGE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("_file", "string", "File (or input) of the delivery the row came from."),
+    ("_line", "int", "Line or row number of the row in that file."),
+    ("_delivery_date", "date", "Date of the delivery the row came from (latest wins per key)."),
+)
+
+#: Bookkeeping tables: name -> (description, [(column, type, description)]).
+EXTRA_TABLES: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
+    "source_status": (
+        "One row per source for the run date: whether its data may be used (passed or late "
+        "within the freshness limit) and the date of the delivery loaded.",
+        (
+            ("source", "string", "Source name (registry)."),
+            ("run_date", "date", "Run date."),
+            ("status", "string", "passed | failed | missing | late (from dq_source_runs)."),
+            ("usable", "bool", "True when status is passed or late and a delivery was loaded."),
+            ("data_as_of", "date", "Date of the latest delivery loaded (null: none)."),
+            ("deliveries", "int", "Number of deliveries loaded for the source."),
+            ("rows_loaded", "int", "Rows loaded into raw for the source."),
+            ("message", "string", "Validation message, or why the status was derived."),
+        ),
+    ),
+    "identity": (
+        "Every person a result can be about (hukou, assistance roll, verification requests) "
+        "with the keyed pseudonym person_key = HMAC-SHA256(secret, id_number). Restricted.",
+        (
+            ("id_number", "string", "Resident ID number."),
+            ("person_key", "string", "HMAC-SHA256 of the ID number, hex (64 characters)."),
+            ("name", "string", "Name from the hukou (null when not in the hukou)."),
+        ),
+    ),
+    "dq_source_runs": (
+        "The validation outcome of every source for the run date (dq_source_runs.parquet).",
+        (
+            ("source", "string", "Source name."),
+            ("run_date", "date", "Run date."),
+            ("status", "string", "passed | failed | missing | late."),
+            ("rows_landed", "int", "Rows landed."),
+            ("rows_loaded", "int", "Rows that passed validation."),
+            ("rows_quarantined", "int", "Rows quarantined."),
+            ("checks_evaluated", "int", "Expectations evaluated."),
+            ("checks_failed", "int", "Expectations failed."),
+            ("schema_hash", "string", "Hash of the landed schema."),
+            ("message", "string", "Human-readable outcome."),
+        ),
+    ),
+    "quarantine": (
+        "Rows rejected by validation for the run date (quarantine.parquet).",
+        (
+            ("source", "string", "Source name."),
+            ("run_date", "date", "Run date."),
+            ("file", "string", "Delivered file."),
+            ("line", "int", "Line or row number in the file."),
+            ("reason_code", "string", "First failed rule family (hedui.reason_codes)."),
+            ("reason", "string", "Human-readable reason (never a value)."),
+        ),
+    ),
+}
+
+
+def source_columns(source: Source) -> list[tuple[str, str]]:
+    """(column, neutral type) of a source's raw table, lineage columns last."""
+    cols = [(c.name, CONTRACT_TYPES[c.type]) for c in source.columns]
+    return cols + [(name, kind) for name, kind, _ in LINEAGE_COLUMNS]
+
+
+def extra_columns(table: str) -> list[tuple[str, str]]:
+    return [(name, kind) for name, kind, _ in EXTRA_TABLES[table][1]]
+
+
+def ddl_type(kind: str, dialect: str) -> str:
+    return DDL_TYPES[dialect][kind]
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def create_table_sql(table: str, columns: list[tuple[str, str]], dialect: str) -> str:
+    """CREATE TABLE statement for a fully qualified ``table`` (already quoted)."""
+    body = ", ".join(f"{quote(c)} {ddl_type(k, dialect)}" for c, k in columns)
+    return f"CREATE TABLE {table} ({body})"

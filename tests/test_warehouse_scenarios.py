@@ -1,0 +1,198 @@
+"""The warehouse against the generator's planted scenario households and their ground truth, and
+DuckDB vs PostgreSQL: identical marts on the same input.
+
+The scenario rows (hedui.generator.scenarios) are written straight into validated parquet for
+three delivery days (window sources repeat, corrections arrive on day 2); the run is day 2. When
+the full generator exists (hedui.generator.city) a second test runs generate -> land -> validate
+-> load -> dbt build and compares the scenario households of its ground_truth.json.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import psycopg
+import pytest
+
+from hedui.generator.scenarios import build_scenarios
+from hedui.warehouse import build_warehouse, dbt_build, load_postgres
+from hedui.warehouse.pseudonyms import KEY_ENV
+from hedui.warehouse.testing import write_run
+
+DAY0 = date(2026, 11, 27)
+DAYS = 3
+RUN = DAY0 + timedelta(days=DAYS - 1)
+PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres", "database": "test"}
+PG_CONNINFO = "host=127.0.0.1 port=5432 user=postgres dbname=test"
+MARTS = (
+    "household_verification",
+    "verification_reports",
+    "verification_report_members",
+    "outreach_candidates",
+    "dq_source_runs",
+    "quarantine",
+)
+pytestmark = pytest.mark.timeout(900)
+
+
+@pytest.fixture(scope="module")
+def key_env() -> object:
+    mp = pytest.MonkeyPatch()
+    mp.setenv(KEY_ENV, "scenario-test-secret")
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def scenario_input(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    root = tmp_path_factory.mktemp("scenarios")
+    scenarios = build_scenarios(DAY0, DAYS)
+    for day in scenarios.dates:
+        write_run(root / "validated", root / "dq", day, scenarios.rows[day])
+    return root / "validated", root / "dq", scenarios.ground_truth()
+
+
+@pytest.fixture(scope="module")
+def duck(tmp_path_factory: pytest.TempPathFactory, scenario_input: tuple, key_env: object) -> Path:
+    validated, dq, _ = scenario_input
+    root = tmp_path_factory.mktemp("duck")
+    _, built = build_warehouse(
+        RUN, validated, dq, root / "warehouse.duckdb", target_path=root / "dbt-target"
+    )
+    built.raise_for_failure()
+    return root / "warehouse.duckdb"
+
+
+def _rows(warehouse: Path, sql: str) -> list[dict]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.sql(sql).pl().to_dicts()
+    finally:
+        con.close()
+
+
+def _plain(value: object) -> object:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _mismatches(expected: dict, got: dict | None) -> dict:
+    if got is None:
+        return {"row": "missing"}
+    return {k: (v, _plain(got[k])) for k, v in expected.items() if _plain(got[k]) != v}
+
+
+def compare_with_truth(warehouse: Path, truth: dict, day: date) -> list[str]:
+    """Every scenario household's expected results of ``day`` against the marts."""
+    hv = {
+        r["household_id"]: r for r in _rows(warehouse, "select * from marts.household_verification")
+    }
+    reports = {
+        r["request_id"]: r for r in _rows(warehouse, "select * from marts.verification_reports")
+    }
+    outreach = {
+        r["household_id"]: r for r in _rows(warehouse, "select * from marts.outreach_candidates")
+    }
+    problems = []
+    for code, sc in truth["scenarios"].items():
+        state = sc["days"][day.isoformat()]
+        hno = sc["household_no"]
+        expected = state["household_verification"]
+        if expected is None:
+            if hno in hv:
+                problems.append(f"{code}: unexpected household_verification row")
+        elif diff := _mismatches(expected, hv.get(hno)):
+            problems.append(f"{code} household_verification: {diff}")
+        if (state["outreach"] is None) != (hno not in outreach):
+            problems.append(f"{code}: outreach expected {state['outreach']}")
+        elif state["outreach"] and (diff := _mismatches(state["outreach"], outreach[hno])):
+            problems.append(f"{code} outreach: {diff}")
+        report = state["verification_report"]
+        if report is not None and (diff := _mismatches(report, reports.get(sc["request_id"]))):
+            problems.append(f"{code} verification_report: {diff}")
+    return problems
+
+
+def test_scenarios_match_ground_truth(duck: Path, scenario_input: tuple) -> None:
+    _, _, truth = scenario_input
+    assert compare_with_truth(duck, truth, RUN) == []
+    tiers = {r["tier"] for r in _rows(duck, "select tier from marts.household_verification")}
+    assert tiers == {"tekun", "dibao", "low_income", "expenditure_hardship", "none"}
+
+
+@pytest.fixture
+def pg_prefix() -> object:
+    try:
+        psycopg.connect(PG_CONNINFO, connect_timeout=3).close()
+    except psycopg.OperationalError as exc:  # pragma: no cover - depends on the machine
+        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432: {exc}")
+    prefix = f"hedui_t{uuid.uuid4().hex[:8]}_"
+    yield prefix
+    with psycopg.connect(PG_CONNINFO, autocommit=True) as con:
+        schemas = [
+            r[0]
+            for r in con.execute(
+                "select schema_name from information_schema.schemata where schema_name like %s",
+                (prefix + "%",),
+            ).fetchall()
+        ]
+        for schema in schemas:
+            con.execute(f'drop schema "{schema}" cascade')
+
+
+def _normalise(rows: list[tuple]) -> list[tuple]:
+    def value(v: object) -> object:
+        return tuple(v) if isinstance(v, list) else v
+
+    return sorted((tuple(value(v) for v in r) for r in rows), key=repr)
+
+
+def test_duckdb_and_postgres_marts_are_identical(
+    duck: Path, scenario_input: tuple, pg_prefix: str, tmp_path: Path
+) -> None:
+    validated, dq, _ = scenario_input
+    load_postgres(PG_CONNINFO, RUN, validated, dq, schema_prefix=pg_prefix)
+    built = dbt_build(
+        RUN,
+        target="postgres",
+        schema_prefix=pg_prefix,
+        postgres=PG,
+        target_path=tmp_path / "dbt-target",
+    )
+    built.raise_for_failure()
+    con = duckdb.connect(str(duck), read_only=True)
+    try:
+        with psycopg.connect(PG_CONNINFO) as pg:
+            for table in (*MARTS, "identity"):
+                schema = "restricted" if table == "identity" else "marts"
+                duck_rel = con.sql(f"select * from {schema}.{table}")
+                cur = pg.execute(f'select * from "{pg_prefix}{schema}"."{table}"')
+                assert [d[0] for d in duck_rel.description] == [d.name for d in cur.description]
+                duck_rows, pg_rows = duck_rel.fetchall(), cur.fetchall()
+                assert duck_rows or table == "quarantine", table
+                assert _normalise(duck_rows) == _normalise(pg_rows), table
+    finally:
+        con.close()
+
+
+def test_generated_city_end_to_end(tmp_path: Path, key_env: object) -> None:
+    """generate -> land -> validate -> load -> dbt build against ground_truth.json."""
+    city = pytest.importorskip("hedui.generator.city")
+    from hedui.landing import land_all
+    from hedui.validation import validate_run
+
+    inbox, landing = tmp_path / "inbox", tmp_path / "landing"
+    validated, dq = tmp_path / "validated", tmp_path / "dq"
+    result = city.generate_city(persons=300, seed=7, run_date=DAY0, out=inbox, days=1)
+    landed = land_all(DAY0, inbox, landing)
+    validate_run(DAY0, landing, validated, dq, {r.source: r for r in landed}, render_docs=False)
+    _, built = build_warehouse(
+        DAY0, validated, dq, tmp_path / "warehouse.duckdb", target_path=tmp_path / "dbt-target"
+    )
+    built.raise_for_failure()
+    truth = json.loads(Path(result.ground_truth_path).read_text("utf-8"))["scenarios"]
+    assert compare_with_truth(tmp_path / "warehouse.duckdb", truth, DAY0) == []
