@@ -115,23 +115,43 @@ def validate_step(ctx: RunContext, landed: list[dict[str, Any]]) -> dict[str, An
 
 
 def staging_file(ctx: RunContext) -> Path:
+    """The audited candidate for publishing: marts and the restricted identity table only."""
     return ctx.builds / f"{ctx.run_date}.duckdb"
 
 
-def build_step(ctx: RunContext) -> dict[str, Any]:
-    """Build a fresh staging warehouse file: load the raw layer, then one ``dbt build``."""
-    from hedui.warehouse import build_warehouse
+def build_file(ctx: RunContext) -> Path:
+    """The dbt build's working file (raw, staging and intermediate layers: personal data)."""
+    return ctx.builds / f"{ctx.run_date}.build.duckdb"
 
-    target = staging_file(ctx)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (target, target.with_name(target.name + ".wal")):
+
+def _remove_duckdb(path: Path) -> None:
+    for stale in (path, path.with_name(path.name + ".wal")):
         stale.unlink(missing_ok=True)
+
+
+def build_step(ctx: RunContext) -> dict[str, Any]:
+    """Load the raw layer, run one ``dbt build``, export the publishable schemas.
+
+    Everything is rebuilt from scratch into files of this run only, so a build killed half-way
+    leaves nothing that a rerun or a reader could pick up.
+    """
+    from hedui.warehouse import build_warehouse
+    from hedui.warehouse.publishable import export_published
+
+    work, staging = build_file(ctx), staging_file(ctx)
+    work.parent.mkdir(parents=True, exist_ok=True)
+    _remove_duckdb(work)
+    _remove_duckdb(staging)
     previous = published_warehouse(ctx)
     _loaded, built = build_warehouse(
-        ctx.day, ctx.validated, ctx.dq, target,
+        ctx.day, ctx.validated, ctx.dq, work,
         previous=previous if previous.exists() else None,
     )
-    return {"staging": str(target), "success": built.success, "summary": built.summary()}
+    summary = "; ".join(built.failures[:20]) or (built.error or "")
+    if built.success:
+        export_published(work, staging)
+    _remove_duckdb(work)
+    return {"staging": str(staging), "success": built.success, "summary": summary}
 
 
 def published_warehouse(ctx: RunContext) -> Path:
