@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -23,6 +22,7 @@ from hedui.generator.scenarios import build_scenarios
 from hedui.warehouse import build_warehouse, dbt_build, load_postgres
 from hedui.warehouse.pseudonyms import KEY_ENV
 from hedui.warehouse.testing import write_run
+from hedui.warehouse.truth import compare_with_truth, mart_rows
 
 DAY0 = date(2026, 11, 27)
 DAYS = 3
@@ -68,59 +68,10 @@ def duck(tmp_path_factory: pytest.TempPathFactory, scenario_input: tuple, key_en
     return root / "warehouse.duckdb"
 
 
-def _rows(warehouse: Path, sql: str) -> list[dict]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.sql(sql).pl().to_dicts()
-    finally:
-        con.close()
-
-
-def _plain(value: object) -> object:
-    return float(value) if isinstance(value, Decimal) else value
-
-
-def _mismatches(expected: dict, got: dict | None) -> dict:
-    if got is None:
-        return {"row": "missing"}
-    return {k: (v, _plain(got[k])) for k, v in expected.items() if _plain(got[k]) != v}
-
-
-def compare_with_truth(warehouse: Path, truth: dict, day: date) -> list[str]:
-    """Every scenario household's expected results of ``day`` against the marts."""
-    hv = {
-        r["household_id"]: r for r in _rows(warehouse, "select * from marts.household_verification")
-    }
-    reports = {
-        r["request_id"]: r for r in _rows(warehouse, "select * from marts.verification_reports")
-    }
-    outreach = {
-        r["household_id"]: r for r in _rows(warehouse, "select * from marts.outreach_candidates")
-    }
-    problems = []
-    for code, sc in truth["scenarios"].items():
-        state = sc["days"][day.isoformat()]
-        hno = sc["household_no"]
-        expected = state["household_verification"]
-        if expected is None:
-            if hno in hv:
-                problems.append(f"{code}: unexpected household_verification row")
-        elif diff := _mismatches(expected, hv.get(hno)):
-            problems.append(f"{code} household_verification: {diff}")
-        if (state["outreach"] is None) != (hno not in outreach):
-            problems.append(f"{code}: outreach expected {state['outreach']}")
-        elif state["outreach"] and (diff := _mismatches(state["outreach"], outreach[hno])):
-            problems.append(f"{code} outreach: {diff}")
-        report = state["verification_report"]
-        if report is not None and (diff := _mismatches(report, reports.get(sc["request_id"]))):
-            problems.append(f"{code} verification_report: {diff}")
-    return problems
-
-
 def test_scenarios_match_ground_truth(duck: Path, scenario_input: tuple) -> None:
     _, _, truth = scenario_input
     assert compare_with_truth(duck, truth, RUN) == []
-    tiers = {r["tier"] for r in _rows(duck, "select tier from marts.household_verification")}
+    tiers = {r["tier"] for r in mart_rows(duck, "select tier from marts.household_verification")}
     assert tiers == {"tekun", "dibao", "low_income", "expenditure_hardship", "none"}
 
 
@@ -181,7 +132,7 @@ def test_duckdb_and_postgres_marts_are_identical(
 
 def test_generated_city_end_to_end(tmp_path: Path, key_env: object) -> None:
     """generate -> land -> validate -> load -> dbt build against ground_truth.json."""
-    city = pytest.importorskip("hedui.generator.city")
+    from hedui.generator import city
     from hedui.landing import land_all
     from hedui.validation import validate_run
 
