@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hedui.cli_web import register as register_web_commands
 from hedui.pipeline import RunContext
 from hedui.progress import progress_bar
 
@@ -271,6 +272,8 @@ def bench_cmd(
     for stage, ratio in ratios(results).items():
         console.print(f"{stage}: {ratio:.2f}x its baseline ({STAGES[stage][1]})")
 
+
+register_web_commands(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
