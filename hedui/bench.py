@@ -19,6 +19,7 @@ STAGES: dict[str, tuple[str | None, str]] = {
     "generate": (None, "target: 1,000,000 persons < 120 s"),
     "land": ("land_baseline", "vs DuckDB's native readers copying the same files to Parquet"),
     "validate": ("validate_baseline", "vs the same checks hand-written in DuckDB SQL (<= 2x)"),
+    "build": ("build_baseline", "dbt build vs the same model SQL run as one DuckDB script (<= 3x)"),
 }
 
 

@@ -76,6 +76,35 @@ def _validate_baseline(work: Path, persons: int, day: date) -> dict:
     return {}
 
 
+def _fresh(path: Path) -> Path:
+    shutil.rmtree(path.parent, ignore_errors=True)
+    path.parent.mkdir(parents=True)
+    return path
+
+
+def _build(work: Path, persons: int, day: date) -> dict:
+    """Load the raw layer and run ``dbt build`` (models, unit tests and data tests)."""
+    from hedui.warehouse import build_warehouse
+
+    target = _fresh(work / "build" / "warehouse.duckdb")
+    _, built = build_warehouse(day, work / "validated", work / "dq", target,
+                               target_path=work / "dbt-target")
+    built.raise_for_failure()
+    return {"models": sum(1 for k in built.statuses if k.startswith("model."))}
+
+
+def _build_baseline(work: Path, persons: int, day: date) -> dict:
+    """The same load, then the same model SQL as one plain DuckDB script (no dbt)."""
+    from hedui.warehouse.load import load_duckdb
+    from hedui.warehouse.sql_script import run_script, script_statements
+
+    target = _fresh(work / "build_baseline" / "warehouse.duckdb")
+    load_duckdb(target, day, work / "validated", work / "dq")
+    statements = script_statements(work / "dbt-target")
+    run_script(target, statements)
+    return {"statements": len(statements)}
+
+
 def _to_utf8(path: Path, out: Path) -> str:
     target = out / f"{path.parent.parent.name}-{path.name}"
     target.write_bytes(path.read_bytes().decode("gbk").encode("utf-8"))
@@ -88,6 +117,8 @@ STAGE_FUNCS = {
     "land_baseline": _land_baseline,
     "validate": _validate,
     "validate_baseline": _validate_baseline,
+    "build": _build,
+    "build_baseline": _build_baseline,
 }
 
 
