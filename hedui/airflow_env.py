@@ -13,7 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO_DAGS = Path(__file__).resolve().parent.parent / "dags"
+from hedui.paths import dags_dir
+
+REPO_DAGS = dags_dir()
 
 
 def dags_folder() -> Path:

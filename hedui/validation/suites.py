@@ -17,11 +17,12 @@ import great_expectations as gx
 from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
 import hedui.validation.custom  # noqa: F401  (registers the custom expectations with GX)
+from hedui.paths import expectations_dir
 from hedui.reason_codes import Reason
 from hedui.registry import Source, get_source, load_registry
 from hedui.validation import business as b
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
+EXPECTATIONS_DIR = expectations_dir()
 META_COLUMNS = ("_file", "_line", "_invalid")
 
 

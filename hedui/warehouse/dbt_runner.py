@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+from hedui.paths import dbt_project_dir
+
+PROJECT_DIR = dbt_project_dir()
 _LOCK = threading.Lock()  # dbt keeps global state: one invocation per process at a time
 
 

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import yaml
 
+from hedui.paths import dbt_project_dir
 from hedui.registry import Column, Source, load_registry
 from hedui.warehouse.deliveries import HISTORY_SOURCES
 from hedui.warehouse.raw_tables import CONTRACT_TYPES, EXTRA_TABLES, LINEAGE_COLUMNS
 
-STAGING_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "staging"
+STAGING_DIR = dbt_project_dir() / "models" / "staging"
 GENERATED = (
     "Generated from hedui/contracts/sources.yaml by hedui.warehouse.dbt_sources; do not edit."
 )
