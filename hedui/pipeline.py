@@ -146,6 +146,7 @@ def build_step(ctx: RunContext) -> dict[str, Any]:
     _loaded, built = build_warehouse(
         ctx.day, ctx.validated, ctx.dq, work,
         previous=previous if previous.exists() else None,
+        target_path=ctx.builds / "dbt-target",
     )
     summary = "; ".join(built.failures[:20]) or (built.error or "")
     if built.success:
