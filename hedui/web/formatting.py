@@ -31,7 +31,59 @@ COLUMN_LABELS = {
     "share_ratio": "份额 Share",
     "cert_no": "证书号 Certificate",
     "item": "项目 Item",
+    "period": "月份 Month",
+    "records": "记录数 Records",
+    "member_role": "角色 Role",
+    "hukou_status": "户籍状态 Hukou status",
+    "severe_disability": "重度残疾 Severe disability",
+    "lacks_capacity": "无劳动能力 No capacity to work",
+    "holdings": "笔数 Holdings",
+    "vehicle_seq": "序号 No.",
+    "plate_masked": "号牌 Plate",
+    "first_register_date": "初次登记 First registered",
+    "non_exempt": "计入车辆条件 Counts for A2",
+    "home_id": "房屋 Home",
+    "home_type": "类型 Type",
+    "asset_test": "核对项 Test",
+    "kind": "支出类型 Kind",
+    "amount_per_month": "月均 Per month",
+    "usable": "可用 Usable",
+    "delivered_on": "交付日期 Delivered",
+    "district_code": "行政区划 District",
 }
+
+#: Tianjin district codes (current, then retired ones still in older records) -> names; for
+#: display only (district is never a rule input, policy.md §10).
+DISTRICT_NAMES = {
+    "120101": "和平区",
+    "120102": "河东区",
+    "120103": "河西区",
+    "120104": "南开区",
+    "120105": "河北区",
+    "120106": "红桥区",
+    "120110": "东丽区",
+    "120111": "西青区",
+    "120112": "津南区",
+    "120113": "北辰区",
+    "120114": "武清区",
+    "120115": "宝坻区",
+    "120116": "滨海新区",
+    "120117": "宁河区",
+    "120118": "静海区",
+    "120119": "蓟州区",
+    "120107": "塘沽区",
+    "120108": "汉沽区",
+    "120109": "大港区",
+    "120221": "宁河县",
+    "120223": "静海县",
+    "120225": "蓟县",
+}
+
+
+def district_label(value: Any) -> str:
+    """A district code as its name ("120101" -> "和平区"); anything else unchanged."""
+    text = "?" if value is None else str(value)
+    return DISTRICT_NAMES.get(text, text)
 
 
 def column_label(name: str) -> str:

@@ -6,6 +6,13 @@ dbt project builds, change it in :data:`TABLES` and nothing else.
 
 Functions for optional detail tables return ``None`` when the table is absent, so pages can say
 "not available in this warehouse" instead of failing.
+
+The detail tables are the dbt project's marts (``dbt_project/models/marts``): household_members
+(household_id, household_kind hukou | case | request, person_key, ...), member_income_monthly
+(person_key, source, item, period, amount), member_assets, member_vehicles (plates masked),
+member_homes, member_expenditure, source_as_of (source, status, as_of_date, ...) and households
+(household_id, district_code; display only). All carry run_date and person_key, never an ID
+number or a name.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "dq_source_runs": ("marts", "dq_source_runs"),
     "quarantine": ("marts", "quarantine"),
     "identity": ("restricted", "identity"),
-    # per-member detail (names to be reconciled with the dbt project)
+    # per-member detail (dbt_project/models/marts)
     "members": ("marts", "household_members"),
     "income": ("marts", "member_income_monthly"),
     "assets": ("marts", "member_assets"),
@@ -37,11 +44,11 @@ TABLES: dict[str, tuple[str, str]] = {
     "homes": ("marts", "member_homes"),
     "expenditure": ("marts", "member_expenditure"),
     "source_as_of": ("marts", "source_as_of"),
-    "households": ("marts", "households"),  # optional: household_id -> district
+    "households": ("marts", "households"),  # household_id -> district_code (display only)
 }
 
 #: columns never shown from a detail table, whatever it holds
-HIDDEN_COLUMNS = frozenset({"id_number", "name", "run_date", "household_id"})
+HIDDEN_COLUMNS = frozenset({"id_number", "name", "run_date", "household_id", "household_kind"})
 
 
 def _t(name: str) -> str:
@@ -73,6 +80,12 @@ def columns(con: Con, name: str) -> list[str]:
 
 def has_table(con: Con, name: str) -> bool:
     return bool(columns(con, name))
+
+
+def _rows_if(con: Con, name: str, sql: str, params: list[Any] | None = None) -> list[Row]:
+    """Rows of a query over the table ``name``; none when the warehouse lacks that table (a
+    build without the monitoring marts still serves the household, report and dashboard pages)."""
+    return _rows(con, sql, params) if has_table(con, name) else []
 
 
 def _detail(con: Con, name: str, sql: str, params: list[Any]) -> list[Row] | None:
@@ -125,8 +138,9 @@ def search_households(con: Con, q: str, limit: int = 50) -> list[Row]:
 
 def search_cases(con: Con, q: str, limit: int = 50) -> list[Row]:
     """Assistance cases with reviews whose case number is ``q`` or starts with it."""
-    return _rows(
+    return _rows_if(
         con,
+        "reviews",
         f"SELECT case_no, max(run_date) AS run_date, count(*) AS reviews"
         f" FROM {_t('reviews')} WHERE case_no = ? OR case_no LIKE ? ESCAPE '\\'"
         " GROUP BY case_no ORDER BY case_no LIMIT ?",
@@ -171,14 +185,16 @@ def identities(con: Con, person_keys: list[str]) -> list[Row] | None:
 
 
 def households_of_persons(con: Con, person_keys: list[str]) -> list[Row]:
-    """Households the persons belong to (latest run), from the member table or, failing that,
-    the low-income population."""
+    """Hukou households the persons belong to (latest run), from the member table or, failing
+    that, the low-income population."""
     name = "members" if has_table(con, "members") else "low_income_population"
+    hukou_only = " AND household_kind = 'hukou'" if "household_kind" in columns(con, name) else ""
     return _rows(
         con,
         f"SELECT person_key, household_id, max(run_date) AS run_date FROM {_t(name)}"
         " WHERE list_contains(?::VARCHAR[], person_key)"
-        " GROUP BY person_key, household_id ORDER BY household_id",
+        + hukou_only
+        + " GROUP BY person_key, household_id ORDER BY household_id",
         [person_keys],
     )
 
@@ -213,13 +229,21 @@ def household_history(con: Con, household_id: str, limit: int = 12) -> list[Row]
     )
 
 
-def household_members(con: Con, household_id: str, run_date: date) -> list[Row] | None:
+def household_members(
+    con: Con, household_id: str, run_date: date, kind: str | None = None
+) -> list[Row] | None:
+    """Members of a household: ``kind`` hukou (household_no), case (case_no) or request
+    (request_id) when the table tells the kinds apart."""
+    if not has_table(con, "members"):
+        return None
+    by_kind = kind is not None and "household_kind" in columns(con, "members")
     return _detail(
         con,
         "members",
         f"SELECT * FROM {_t('members')} WHERE household_id = ? AND run_date = ?"
-        " ORDER BY person_key",
-        [household_id, run_date],
+        + (" AND household_kind = ?" if by_kind else "")
+        + " ORDER BY person_key",
+        [household_id, run_date, *([kind] if by_kind else [])],
     )
 
 
@@ -261,18 +285,24 @@ def member_expenditure(con: Con, person_keys: list[str], run_date: date) -> list
 
 
 def source_as_of(con: Con, run_date: date) -> list[Row] | None:
+    """Per source: status, as-of date (and, where the table has them, usable and the delivery
+    date)."""
+    if not has_table(con, "source_as_of"):
+        return None
+    cols = columns(con, "source_as_of")
+    wanted = [c for c in ("source", "status", "usable", "as_of_date", "delivered_on") if c in cols]
     return _detail(
         con,
         "source_as_of",
-        f"SELECT source, as_of_date, status FROM {_t('source_as_of')} WHERE run_date = ?"
-        " ORDER BY source",
+        f"SELECT {', '.join(wanted)} FROM {_t('source_as_of')} WHERE run_date = ? ORDER BY source",
         [run_date],
     )
 
 
 def household_warnings(con: Con, household_id: str, run_date: date) -> list[Row]:
-    return _rows(
+    return _rows_if(
         con,
+        "warnings",
         f"SELECT warning_code, severity, status, first_seen, last_seen, evidence"
         f" FROM {_t('warnings')} WHERE household_id = ? AND run_date = ?"
         " ORDER BY CASE severity WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END, warning_code",
@@ -282,8 +312,9 @@ def household_warnings(con: Con, household_id: str, run_date: date) -> list[Row]
 
 def household_population(con: Con, household_id: str, run_date: date) -> list[Row]:
     """Monitored persons of the household (person_key, category, since)."""
-    return _rows(
+    return _rows_if(
         con,
+        "low_income_population",
         f"SELECT person_key, category, since FROM {_t('low_income_population')}"
         " WHERE household_id = ? AND run_date = ? ORDER BY person_key",
         [household_id, run_date],
@@ -291,8 +322,9 @@ def household_population(con: Con, household_id: str, run_date: date) -> list[Ro
 
 
 def household_outreach(con: Con, household_id: str, run_date: date) -> Row | None:
-    rows = _rows(
+    rows = _rows_if(
         con,
+        "outreach",
         f"SELECT tier, monthly_amount FROM {_t('outreach')}"
         " WHERE household_id = ? AND run_date = ?",
         [household_id, run_date],
@@ -305,8 +337,9 @@ def household_outreach(con: Con, household_id: str, run_date: date) -> Row | Non
 
 def case_reviews(con: Con, case_no: str, limit_runs: int = 6) -> list[Row]:
     """Reviews of one case over its most recent runs, newest first."""
-    return _rows(
+    return _rows_if(
         con,
+        "reviews",
         f"SELECT run_date, review_code, evidence FROM {_t('reviews')} WHERE case_no = ?"
         f" AND run_date IN (SELECT DISTINCT run_date FROM {_t('reviews')} WHERE case_no = ?"
         "   ORDER BY run_date DESC LIMIT ?)"
@@ -338,15 +371,21 @@ def report_run_dates(con: Con, request_id: str) -> list[date]:
 
 
 def tier_counts_by_district(con: Con, run_date: date) -> list[Row]:
-    """Households per district and tier; district '全市' when the warehouse has none."""
+    """Households per district and tier; district '全市' when the warehouse has none. District
+    is for display only: it is never a rule input (policy.md §10)."""
     hv = _t("household_verification")
+    household_cols = set(columns(con, "households"))
+    district = next((c for c in ("district", "district_code") if c in household_cols), None)
     if "district" in columns(con, "household_verification"):
         sql = f"SELECT district, tier, count(*) AS n FROM {hv} WHERE run_date = ? GROUP BY ALL"
-    elif {"household_id", "district"} <= set(columns(con, "households")):
+    elif district and "household_id" in household_cols:
+        by_run = "run_date" in household_cols
         sql = (
             f"SELECT coalesce(h.district, '?') AS district, v.tier, count(*) AS n FROM {hv} v"
-            f" LEFT JOIN (SELECT DISTINCT household_id, district FROM {_t('households')}) h"
-            " USING (household_id) WHERE v.run_date = ? GROUP BY ALL"
+            f" LEFT JOIN (SELECT DISTINCT household_id, {district} AS district"
+            f"{', run_date' if by_run else ''} FROM {_t('households')}) h"
+            f" ON h.household_id = v.household_id{' AND h.run_date = v.run_date' if by_run else ''}"
+            " WHERE v.run_date = ? GROUP BY ALL"
         )
     else:
         sql = (
@@ -359,8 +398,9 @@ def tier_counts_by_district(con: Con, run_date: date) -> list[Row]:
 def warnings_over_time(con: Con, limit_runs: int = 30) -> list[Row]:
     """Open (new or ongoing) warnings per run and severity over the most recent runs."""
     w = _t("warnings")
-    return _rows(
+    return _rows_if(
         con,
+        "warnings",
         f"SELECT run_date, severity, count(*) AS n FROM {w} WHERE status <> 'resolved'"
         f" AND run_date IN (SELECT DISTINCT run_date FROM {w} ORDER BY run_date DESC LIMIT ?)"
         " GROUP BY ALL ORDER BY run_date, severity",
@@ -369,8 +409,9 @@ def warnings_over_time(con: Con, limit_runs: int = 30) -> list[Row]:
 
 
 def warning_counts(con: Con, run_date: date) -> list[Row]:
-    return _rows(
+    return _rows_if(
         con,
+        "warnings",
         f"SELECT warning_code, severity, status, count(*) AS n FROM {_t('warnings')}"
         " WHERE run_date = ? GROUP BY ALL ORDER BY warning_code, severity, status",
         [run_date],
@@ -378,8 +419,9 @@ def warning_counts(con: Con, run_date: date) -> list[Row]:
 
 
 def population_by_category(con: Con, run_date: date) -> list[Row]:
-    return _rows(
+    return _rows_if(
         con,
+        "low_income_population",
         f"SELECT category, count(*) AS persons, count(DISTINCT household_id) AS households"
         f" FROM {_t('low_income_population')} WHERE run_date = ? GROUP BY ALL ORDER BY 1",
         [run_date],
@@ -387,8 +429,9 @@ def population_by_category(con: Con, run_date: date) -> list[Row]:
 
 
 def review_counts(con: Con, run_date: date) -> list[Row]:
-    return _rows(
+    return _rows_if(
         con,
+        "reviews",
         f"SELECT review_code, count(*) AS n, count(DISTINCT case_no) AS cases FROM {_t('reviews')}"
         " WHERE run_date = ? GROUP BY ALL ORDER BY 1",
         [run_date],
@@ -396,8 +439,9 @@ def review_counts(con: Con, run_date: date) -> list[Row]:
 
 
 def outreach_summary(con: Con, run_date: date) -> list[Row]:
-    return _rows(
+    return _rows_if(
         con,
+        "outreach",
         f"SELECT tier, count(*) AS households, sum(monthly_amount) AS monthly_amount"
         f" FROM {_t('outreach')} WHERE run_date = ? GROUP BY ALL ORDER BY 1",
         [run_date],

@@ -22,7 +22,13 @@ from hedui.web.explain import (
     explain_all,
     tier_label,
 )
-from hedui.web.formatting import as_of_pairs, count_or_list, pivot_income, structured
+from hedui.web.formatting import (
+    as_of_pairs,
+    count_or_list,
+    district_label,
+    pivot_income,
+    structured,
+)
 
 Row = dict[str, Any]
 NOT_AVAILABLE = "此仓库中暂无该明细 (not available in this warehouse)"
@@ -110,7 +116,7 @@ def household_page(
     result = q.household_result(con, household_id, run_date)
     if result is None:
         return None
-    members = q.household_members(con, household_id, run_date)
+    members = q.household_members(con, household_id, run_date, kind="hukou")
     population = q.household_population(con, household_id, run_date)
     keys = [m["person_key"] for m in members] if members else []
     keys = keys or sorted({p["person_key"] for p in population})
@@ -177,7 +183,9 @@ def case_page(con: q.Con, case_no: str) -> CasePage | None:
     return CasePage(
         case_no=case_no,
         runs=sorted(runs.items(), reverse=True),
-        members=Section("在保成员 Case members", q.household_members(con, case_no, latest)),
+        members=Section(
+            "在保成员 Case members", q.household_members(con, case_no, latest, kind="case")
+        ),
     )
 
 
@@ -233,7 +241,9 @@ def report_page(con: q.Con, request_id: str, run_date: date | None = None) -> Re
         verified=count_or_list(report.get("members_verified")),
         refused=count_or_list(report.get("members_refused")),
         as_of=as_of,
-        members=Section("申请成员 Members", q.household_members(con, request_id, run_date)),
+        members=Section(
+            "申请成员 Members", q.household_members(con, request_id, run_date, kind="request")
+        ),
         run_dates=q.report_run_dates(con, request_id),
     )
 
@@ -258,7 +268,11 @@ def dashboard(con: q.Con, run_date: date | None = None) -> Dashboard:
     run_date = run_date or q.latest_run_date(con)
     if run_date is None:
         return Dashboard(None, None, ([], {}), None, ([], {}), [], [], [], [])
-    tiers = charts.pivot(q.tier_counts_by_district(con, run_date), "district", "tier", "n")
+    by_district = [
+        {**r, "district": district_label(r["district"])}
+        for r in q.tier_counts_by_district(con, run_date)
+    ]
+    tiers = charts.pivot(by_district, "district", "tier", "n")
     order = [t for t in TIERS if t in tiers[1]] + [t for t in tiers[1] if t not in TIERS]
     tiers = (tiers[0], {t: tiers[1][t] for t in order})
     warn = charts.pivot(q.warnings_over_time(con), "run_date", "severity", "n")

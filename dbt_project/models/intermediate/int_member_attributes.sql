@@ -2,6 +2,7 @@
 -- certificate counts (issued <= D, valid_until empty or >= D) with grade 1-2 or grade 3
 -- intellectual/mental (single-person dibao), and whether the member lacks capacity to work
 -- (policy.md §6). Unknown (null) when the disability source is unusable and age does not decide.
+-- disability_grade (the most severe counting certificate's grade) is for display only.
 
 with params as (
 
@@ -33,7 +34,8 @@ certificates as (
                             in {{ hedui.sql_list(var('mental_disability_categories')) }})
                 then 1 else 0
             end
-        ) as severe
+        ) as severe,
+        min(disability.disability_grade) as disability_grade
     from {{ ref('stg_disability') }} as disability
     cross join params
     where disability.cert_issue_date <= params.run_date
@@ -63,6 +65,9 @@ aged as (
             when not coalesce(capacity.is_known, false) then null
             else coalesce(certificates.severe, 0) = 1
         end as severe_disability,
+        case
+            when coalesce(capacity.is_known, false) then certificates.disability_grade
+        end as disability_grade,
         params.elderly_age,
         params.working_age_min
     from born
@@ -77,6 +82,7 @@ select
     birth_date,
     age,
     severe_disability,
+    disability_grade,
     case
         when age >= elderly_age or age < working_age_min then true
         else severe_disability
