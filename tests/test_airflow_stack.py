@@ -63,8 +63,8 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
 
 def _run_state(env: dict[str, str], run_id: str) -> str:
     out = _airflow(env, "dags", "list-runs", "hedui_nightly", "-o", "json")
-    start = out.find("[")
-    runs = json.loads(out[start:]) if start >= 0 else []
+    lines = [ln for ln in out.splitlines() if ln.startswith("[{") or ln.strip() == "[]"]
+    runs = json.loads(lines[-1]) if lines else []
     return next((r["state"] for r in runs if r["run_id"] == run_id), "unknown")
 
 
