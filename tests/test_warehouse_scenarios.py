@@ -36,6 +36,14 @@ MARTS = (
     "outreach_candidates",
     "dq_source_runs",
     "quarantine",
+    "household_members",
+    "member_income_monthly",
+    "member_assets",
+    "member_vehicles",
+    "member_homes",
+    "member_expenditure",
+    "source_as_of",
+    "households",
 )
 pytestmark = pytest.mark.timeout(900)
 

@@ -5,7 +5,10 @@
         'tekun_dispersed', 'asset_months', 'city_avg_living_area_m2', 'income_window_months',
         'monitor_multiplier', 'inpatient_oop_alert', 'elderly_age', 'working_age_min',
         'severe_disability_grade_max', 'mental_disability_grade_max', 'max_residential_homes',
-        'school_year_start_month'
+        'school_year_start_month',
+        'warning_horizon_days', 'warning_recent_months', 'warning_base_months',
+        'income_drop_ratio', 'medical_income_share', 'education_income_share', 'death_age_min',
+        'death_age_max', 'job_loss_paid_months_min'
     ]) }}
 {%- endmacro %}
 

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from hedui.registry import Source, load_registry
 from hedui.warehouse.deliveries import Part, plan_source, window_column
+from hedui.warehouse.history import load_history
 from hedui.warehouse.pseudonyms import person_keys, pseudonym_key
 from hedui.warehouse.raw_tables import (
     EXTRA_TABLES,
@@ -70,14 +71,25 @@ def load_duckdb(
     dq_root: Path,
     *,
     schema_prefix: str = "",
+    previous: Path | None = None,
 ) -> LoadResult:
-    """Write the raw layer of ``run_date`` into the DuckDB file ``warehouse`` (one transaction)."""
+    """Write the raw layer of ``run_date`` into the DuckDB file ``warehouse`` (one transaction);
+    the monitoring histories come from the previously published warehouse ``previous``."""
     key = pseudonym_key()
     Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(warehouse))
     try:
         con.begin()
-        result = load_raw(con, run_date, validated_root, dq_root, schema_prefix + RAW_SCHEMA, key)
+        result = load_raw(
+            con,
+            run_date,
+            validated_root,
+            dq_root,
+            schema_prefix + RAW_SCHEMA,
+            key,
+            previous=previous,
+            database=Path(warehouse),
+        )
         con.commit()
     finally:
         con.close()
@@ -115,8 +127,12 @@ def load_raw(
     dq_root: Path,
     schema: str,
     key: bytes,
+    *,
+    previous: Path | None = None,
+    database: Path | None = None,
 ) -> LoadResult:
-    """Create every raw table of ``run_date`` in ``schema`` of a DuckDB connection."""
+    """Create every raw table of ``run_date`` in ``schema`` of a DuckDB connection (the
+    monitoring histories from ``previous``, see hedui.warehouse.history)."""
     started = time.perf_counter()
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
     result = LoadResult(run_date, schema)
@@ -130,6 +146,7 @@ def load_raw(
     result.status = _load_source_status(con, schema, run_date, result)
     result.rows["source_status"] = len(result.status)
     result.rows["identity"] = _load_identity(con, schema, key)
+    result.rows.update(load_history(con, schema, run_date, previous, database=database))
     result.seconds = time.perf_counter() - started
     return result
 

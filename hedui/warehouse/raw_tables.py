@@ -96,6 +96,44 @@ EXTRA_TABLES: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
             ("reason", "string", "Human-readable reason (never a value)."),
         ),
     ),
+    # Monitoring state across nights (hedui.warehouse.history): the previously published
+    # warehouse's marts of the same name, every run date but the one being built.
+    "warning_history": (
+        "Return-to-poverty warning firings of the other runs (marts.warning_history of the "
+        "previously published warehouse, every run date but this one).",
+        (
+            ("household_id", "string", "Hukou household number."),
+            ("warning_code", "string", "Warning code (W_*)."),
+            ("run_date", "date", "Run date the warning fired."),
+            ("severity", "string", "red | orange | yellow."),
+            ("evidence", "string", "JSON evidence of the firing."),
+            ("evaluated", "bool", "False when carried forward unevaluated (source unusable)."),
+        ),
+    ),
+    "population_history": (
+        "The low-income population of the other runs (marts.population_history of the "
+        "previously published warehouse, every run date but this one).",
+        (
+            ("person_key", "string", "Keyed pseudonym of the ID number."),
+            ("household_id", "string", "Hukou household number."),
+            ("run_date", "date", "Run date."),
+            ("category", "string", "The person's category on that run."),
+        ),
+    ),
+    "monitoring_runs": (
+        "Run log of monitoring of the other runs (marts.monitoring_runs of the previously "
+        "published warehouse, every run date but this one).",
+        (
+            ("run_date", "date", "Run date."),
+            ("policy_version", "string", "Policy parameter version of the run."),
+            ("population_complete", "bool", "The run's monitored population was complete."),
+            ("rules_complete", "bool", "Every warning and review rule could be evaluated."),
+            ("monitored_households", "int", "Monitored hukou households."),
+            ("monitored_persons", "int", "Persons in the low-income population."),
+            ("warnings", "int", "Warnings firing (new or ongoing)."),
+            ("reviews", "int", "Reviews of current recipients."),
+        ),
+    ),
 }
 
 

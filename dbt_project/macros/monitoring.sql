@@ -1,0 +1,55 @@
+{#- Helpers of the monitoring models (policy.md §8): dates before D, wide decimals for exact
+    threshold products, and the JSON evidence of warnings and reviews, built with portable
+    string functions (the same text on DuckDB and PostgreSQL). -#}
+
+{% macro days_before(day, days) -%}
+    {#- The date ``days`` days before ``day``; "the last N days" of D are the dates after
+        days_before(D, N) up to D (policy.md §1: (D - N days, D]). -#}
+    cast({{ dbt.dateadd('day', '0 - cast(' ~ days ~ ' as integer)', day) }} as date)
+{%- endmacro %}
+
+{% macro type_wide_amount() -%}
+    {#- Amounts in exact products with parameters (DuckDB keeps a decimal product of two
+        18-digit decimals at 18 digits and fails on overflow; 38 digits leave room). -#}
+    numeric(38, 4)
+{%- endmacro %}
+
+{% macro period_of_month_index(index) -%}
+    {#- The YYYY-MM period of an integer month_index (year * 12 + month - 1). -#}
+    {%- set i = 'cast(' ~ index ~ ' as integer)' -%}
+    {%- set months = hedui.months_per_year() | trim -%}
+    cast(cast(({{ i }} - mod({{ i }}, {{ months }})) / {{ months }} as integer) as {{ dbt.type_string() }})
+    || '-' || lpad(cast(mod({{ i }}, {{ months }}) + 1 as {{ dbt.type_string() }}), 2, '0')
+{%- endmacro %}
+
+{% macro json_text(expression) -%}
+    {#- A JSON string of a text or date expression (escaped), or null. -#}
+    coalesce('"' || replace(replace(cast({{ expression }} as {{ dbt.type_string() }}), '\', '\\'),
+                            '"', '\"') || '"', 'null')
+{%- endmacro %}
+
+{% macro json_number(expression) -%}
+    {#- A JSON number of a numeric expression, or null (cast it to a fixed scale first). -#}
+    coalesce(cast({{ expression }} as {{ dbt.type_string() }}), 'null')
+{%- endmacro %}
+
+{% macro evidence_item(source, file='null', line='null', record='null', person_key='null',
+                       day='null', item='null', amount='null') -%}
+    {#- One evidence row as a JSON object with fixed keys: the source (a registry source, or
+        'computed' for a figure of the rule), where the row was delivered (file, line), its
+        record key (never an ID number), the person (person_key), the date, what the amount
+        is (item) and the amount. -#}
+    '{"source": ' || {{ hedui.json_text(source) }}
+    || ', "file": ' || {{ hedui.json_text(file) }}
+    || ', "line": ' || {{ hedui.json_number(line) }}
+    || ', "record": ' || {{ hedui.json_text(record) }}
+    || ', "person_key": ' || {{ hedui.json_text(person_key) }}
+    || ', "date": ' || {{ hedui.json_text(day) }}
+    || ', "item": ' || {{ hedui.json_text(item) }}
+    || ', "amount": ' || {{ hedui.json_number(amount) }} || '}'
+{%- endmacro %}
+
+{% macro evidence_list(item, order_by) -%}
+    {#- Aggregate evidence_item rows into a JSON array, in a deterministic order. -#}
+    '[' || coalesce({{ dbt.listagg(item, "', '", 'order by ' ~ order_by) }}, '') || ']'
+{%- endmacro %}

@@ -1,0 +1,177 @@
+-- W_INCOME_DROP (policy.md §8) per hukou household: the mean per-capita income of the last
+-- warning_recent_months full months is below income_drop_ratio of the mean of the
+-- warning_base_months full months before them, and below the monitor line; red when it is below
+-- the low-income line, else orange. Section 3 income of the household's current members
+-- (int_member_monthly_income). Compared exactly, without dividing: recent x base months <
+-- ratio x base x recent months (the member count cancels).
+{%- set wide = hedui.type_wide_amount() %}
+
+with params as (
+
+    select
+        run_month_index,
+        cast(warning_recent_months as integer) as recent_months,
+        cast(warning_base_months as integer) as base_months,
+        cast(income_drop_ratio as {{ wide }}) as ratio,
+        cast(monitor_line as {{ wide }}) as monitor_line,
+        cast(low_income_line as {{ wide }}) as low_income_line
+    from {{ ref('int_policy_parameters') }}
+
+),
+
+windows as (
+
+    select
+        {{ hedui.period_of_month_index('run_month_index - recent_months') }} || '..'
+            || {{ hedui.period_of_month_index('run_month_index - 1') }} as recent_window,
+        {{ hedui.period_of_month_index('run_month_index - recent_months - base_months') }}
+            || '..' || {{ hedui.period_of_month_index('run_month_index - recent_months - 1') }}
+            as base_window
+    from params
+
+),
+
+members as (
+
+    select household_id, id_number
+    from {{ ref('int_household_members') }}
+    where household_kind = 'hukou'
+
+),
+
+member_income as (
+
+    select
+        members.household_id,
+        members.id_number,
+        cast(coalesce(sum(
+            case
+                when monthly.month_index >= params.run_month_index - params.recent_months
+                then monthly.income
+            end
+        ), 0) as {{ wide }}) as recent_income,
+        cast(coalesce(sum(
+            case
+                when monthly.month_index < params.run_month_index - params.recent_months
+                    and monthly.month_index
+                        >= params.run_month_index - params.recent_months - params.base_months
+                then monthly.income
+            end
+        ), 0) as {{ wide }}) as base_income
+    from members
+    cross join params
+    left join {{ ref('int_member_monthly_income') }} as monthly
+        on monthly.id_number = members.id_number
+        and monthly.month_index < params.run_month_index
+    group by members.household_id, members.id_number
+
+),
+
+households as (
+
+    select
+        household_id,
+        count(*) as member_count,
+        sum(recent_income) as recent_income,
+        sum(base_income) as base_income
+    from member_income
+    group by household_id
+
+),
+
+fired as (
+
+    select
+        households.household_id,
+        households.member_count,
+        households.recent_income,
+        households.base_income,
+        case
+            when households.recent_income
+                < params.low_income_line * params.recent_months * households.member_count
+            then 'red'
+            else 'orange'
+        end as severity
+    from households
+    cross join params
+    where households.recent_income * params.base_months
+            < params.ratio * households.base_income * params.recent_months
+        and households.recent_income
+            < params.monitor_line * params.recent_months * households.member_count
+
+),
+
+items as (
+
+    select
+        fired.household_id,
+        0 as item_group,
+        {{ hedui.evidence_item(
+            source="'computed'",
+            record='windows.recent_window',
+            item="'per_capita_monthly_mean_recent'",
+            amount=hedui.div_half_up('fired.recent_income',
+                                     'params.recent_months * fired.member_count')) }} as item
+    from fired
+    cross join params
+    cross join windows
+
+    union all
+
+    select
+        fired.household_id,
+        0 as item_group,
+        {{ hedui.evidence_item(
+            source="'computed'",
+            record='windows.base_window',
+            item="'per_capita_monthly_mean_before'",
+            amount=hedui.div_half_up('fired.base_income',
+                                     'params.base_months * fired.member_count')) }} as item
+    from fired
+    cross join params
+    cross join windows
+
+    union all
+
+    select
+        fired.household_id,
+        1 as item_group,
+        {{ hedui.evidence_item(
+            source="'tax+social_insurance'",
+            record='windows.recent_window',
+            person_key='identity.person_key',
+            item="'income_recent'",
+            amount='cast(member_income.recent_income as ' ~ hedui.type_money() ~ ')') }} as item
+    from fired
+    inner join member_income on member_income.household_id = fired.household_id
+    cross join windows
+    left join {{ source('hedui', 'identity') }} as identity
+        on identity.id_number = member_income.id_number
+
+    union all
+
+    select
+        fired.household_id,
+        1 as item_group,
+        {{ hedui.evidence_item(
+            source="'tax+social_insurance'",
+            record='windows.base_window',
+            person_key='identity.person_key',
+            item="'income_before'",
+            amount='cast(member_income.base_income as ' ~ hedui.type_money() ~ ')') }} as item
+    from fired
+    inner join member_income on member_income.household_id = fired.household_id
+    cross join windows
+    left join {{ source('hedui', 'identity') }} as identity
+        on identity.id_number = member_income.id_number
+
+)
+
+select
+    fired.household_id,
+    'W_INCOME_DROP' as warning_code,
+    fired.severity,
+    {{ hedui.evidence_list('items.item', 'items.item_group, items.item') }} as evidence
+from fired
+inner join items on items.household_id = fired.household_id
+group by fired.household_id, fired.severity
