@@ -60,6 +60,11 @@ class UnreadableInputError(ConnectorError):
     """A file or response that cannot be decoded or parsed."""
 
 
+class SourceUnavailableError(ConnectorError):
+    """The channel cannot be reached now (network, database down, HTTP 5xx after retries):
+    worth trying again later, unlike a delivery that is wrong."""
+
+
 class NotDeliveredError(ConnectorError):
     """The delivery disappeared or was withdrawn between the readiness check and extraction."""
 

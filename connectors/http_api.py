@@ -25,6 +25,7 @@ from connectors.base import (
     Connector,
     ConnectorError,
     NotDeliveredError,
+    SourceUnavailableError,
     UnreadableInputError,
 )
 from connectors.text import columns_to_frame, make_batch, map_headers
@@ -82,14 +83,14 @@ class HttpConnector(Connector):
                 response = client.get(url, params=params)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 if attempt >= self.max_retries:
-                    raise ConnectorError(
+                    raise SourceUnavailableError(
                         f"{url}: {type(exc).__name__} after {attempt + 1} attempts"
                     ) from None
             else:
                 if response.status_code not in RETRY_STATUSES:
                     return response
                 if attempt >= self.max_retries:
-                    raise ConnectorError(
+                    raise SourceUnavailableError(
                         f"{url}: HTTP {response.status_code} after {attempt + 1} attempts"
                     )
                 wait = min(max(wait, _retry_after(response)), self.max_backoff)

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import polars as pl
 
-from connectors.base import Batch, Connector, ConnectorError
+from connectors.base import Batch, Connector, ConnectorError, SourceUnavailableError
 from connectors.text import columns_to_frame, make_batch
 from hedui.registry import Source
 
@@ -88,8 +88,22 @@ class SqlConnector(Connector):
 
     def connect(self) -> Any:
         """A connection that returns numbers and dates as their text (the batches are text,
-        and converting Decimal / date objects costs more than the fetch itself)."""
+        and converting Decimal / date objects costs more than the fetch itself).
+
+        A database that cannot be reached raises :class:`SourceUnavailableError` (retryable).
+        """
         url = self._url()
+        try:
+            return self._connect(url)
+        except Exception as exc:
+            if _unreachable(exc):
+                raise SourceUnavailableError(
+                    f"{self.dsn_env}: cannot connect to the {self.resolved_engine()} database "
+                    f"({type(exc).__name__})"
+                ) from None
+            raise
+
+    def _connect(self, url: str) -> Any:
         if self.resolved_engine() == "postgresql":
             import psycopg
             from psycopg.types.string import TextLoader
@@ -195,6 +209,17 @@ class SqlConnector(Connector):
         except ConnectorError:
             engine = self.engine
         return {"kind": self.kind, "engine": engine, "input": self.input_name}
+
+
+def _unreachable(exc: Exception) -> bool:
+    """A connection failure (server down, network) rather than a wrong query or table."""
+    if isinstance(exc, (ConnectionError, TimeoutError)):
+        return True
+    kind = type(exc)
+    return kind.__name__ == "OperationalError" and kind.__module__.split(".")[0] in (
+        "psycopg",
+        "pymysql",
+    )
 
 
 def _truthy(value: object) -> bool:

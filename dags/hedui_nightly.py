@@ -7,7 +7,7 @@ and tables; XCom carries only small JSON (paths, counts, statuses).
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
 from airflow.timetables.trigger import CronTriggerTimetable
 
 from hedui import pipeline
@@ -34,10 +34,15 @@ DOC = """
 Runs at 02:00 Asia/Shanghai for the run date = the logical date in Asia/Shanghai, or the
 `run_date` param when triggered by hand (a backfill sets the logical dates).
 
-1. **extract** (mapped over the 22 sources of the registry): land each delivery as typed Parquet
-   (`not_delivered` when `_SUCCESS` is missing; `failed` for unreadable files or schema drift).
-2. **validate**: Great Expectations suites (compiled to DuckDB SQL): quarantine rows, source
-   statuses, Data Docs.
+1. **source** (a task group mapped over the 22 sources of the registry; each source moves on
+   as soon as its own delivery has landed):
+   - **extract**: land the delivery as typed Parquet (`not_delivered` when `_SUCCESS` is
+     missing; `failed` for unreadable files or schema drift). An unreachable channel (database
+     down, network, HTTP 5xx) is retried with exponential backoff; after the last try the
+     source is recorded as failed and the night goes on with the others.
+   - **validate**: the source's Great Expectations suite (compiled to DuckDB SQL): quarantined
+     rows with reason codes, the source status (passed / late / failed / missing).
+2. **gather_dq**: the run's `dq_source_runs` and `quarantine` tables and the Data Docs.
 3. **build**: load the validated deliveries and run one `dbt build` into a staging warehouse file.
 4. **audit**: dbt test results, row accounting, completeness; a failed audit stops the publish.
 5. **publish**: atomic swap of the published warehouse (previous versions kept; `hedui rollback`).
@@ -80,19 +85,37 @@ def hedui_nightly() -> None:
         ).to_dict()
 
     @task(
-        doc_md="Land one source's delivery as typed Parquet with a manifest.",
+        doc_md="Land one source's delivery as typed Parquet with a manifest; retried while "
+        "the source's channel cannot be reached.",
         retries=3,
         retry_delay=pendulum.duration(seconds=30),
         retry_exponential_backoff=2.0,
         max_retry_delay=pendulum.duration(minutes=10),
-        map_index_template="{{ task.op_kwargs['source'] }}",
+        map_index_template="{{ hedui_source }}",
     )
     def extract(run: dict, source: str) -> dict:
-        return pipeline.extract_source(pipeline.RunContext(**run), source)
+        ctx = get_current_context()
+        ctx["hedui_source"] = source  # names the map index in the UI
+        ti = ctx["ti"]
+        final = ti.try_number > ti.max_tries
+        return pipeline.extract_source(pipeline.RunContext(**run), source, final_attempt=final)
 
-    @task(doc_md="Validate every landed source; quarantine, statuses, Data Docs.")
-    def validate(run: dict, landed: list[dict]) -> dict:
-        return pipeline.validate_step(pipeline.RunContext(**run), list(landed))
+    @task(
+        doc_md="Validate one source's landed delivery: quarantine, status, GX result.",
+        map_index_template="{{ hedui_source }}",
+    )
+    def validate(run: dict, source: str, landed: dict) -> dict:
+        get_current_context()["hedui_source"] = source
+        return pipeline.validate_source_step(pipeline.RunContext(**run), landed)
+
+    @task_group(group_id="source")
+    def per_source(run: dict, source: str) -> dict:
+        """Extract, then validate, one source."""
+        return validate(run, source, extract(run, source))
+
+    @task(doc_md="The run's dq_source_runs and quarantine tables and the Data Docs.")
+    def gather_dq(run: dict, outcomes: list[dict]) -> dict:
+        return pipeline.gather_validation_step(pipeline.RunContext(**run), list(outcomes))
 
     @task(doc_md="Load validated deliveries and run one `dbt build` into a staging file.")
     def build(run: dict, validation: dict) -> dict:
@@ -111,8 +134,8 @@ def hedui_nightly() -> None:
         return pipeline.report_step(pipeline.RunContext(**run))
 
     run = plan()
-    landed = extract.partial(run=run).expand(source=source_names())
-    checked = validate(run, landed)
+    outcomes = per_source.partial(run=run).expand(source=source_names())
+    checked = gather_dq(run, outcomes)
     built = build(run, checked)
     audited = audit(run, built)
     published = publish(run, audited)

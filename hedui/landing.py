@@ -26,7 +26,14 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from connectors.base import Batch, Connector, ConnectorError, NotDeliveredError, redact
+from connectors.base import (
+    Batch,
+    Connector,
+    ConnectorError,
+    NotDeliveredError,
+    SourceUnavailableError,
+    redact,
+)
 from connectors.config import ConnectorConfig, connector_for, load_config
 from hedui.delivery import write_json
 from hedui.landing_types import landed_schema, schema_hash, type_batch
@@ -55,6 +62,7 @@ class LandingResult:
     connector: str = "file"
     duration_s: float = 0.0
     invalid_rows: int = 0
+    transient: bool = False  # failed because the channel was unreachable: retry later
 
 
 def landing_dir(landing_root: Path, source: str, day: date | str) -> Path:
@@ -168,7 +176,11 @@ def land_source(
         if not connector.check_ready(source, day):
             return result("not_delivered")
     except Exception as exc:
-        return result("failed", error=f"readiness check failed: {_message(exc)}")
+        return result(
+            "failed",
+            error=f"readiness check failed: {_message(exc)}",
+            transient=_transient(exc),
+        )
 
     scratch = Path(landing_root) / STAGING_DIR / f"{source.name}.{day}.{uuid.uuid4().hex}"
     staged = scratch / day.isoformat()
@@ -182,13 +194,17 @@ def land_source(
     except Exception as exc:
         message = _message(exc)
         log.warning("landing %s %s failed: %s", source.name, day, message)
-        return result("failed", error=message)
+        return result("failed", error=message, transient=_transient(exc))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         with contextlib.suppress(OSError):  # leave no empty .staging behind
             scratch.parent.rmdir()
     log.info("landed %s %s: %d rows (%d with invalid values)", source.name, day, rows, invalid)
     return result("landed", rows=rows, path=final, invalid_rows=invalid)
+
+
+def _transient(exc: Exception) -> bool:
+    return isinstance(exc, (SourceUnavailableError, ConnectionError, TimeoutError))
 
 
 def _message(exc: Exception) -> str:

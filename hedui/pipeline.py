@@ -77,12 +77,23 @@ class RunContext:
         return self.root / "builds"
 
 
-def extract_source(ctx: RunContext, source: str) -> dict[str, Any]:
-    """Land one source's delivery for the run date; a JSON-able landing result."""
+class SourceUnavailable(RuntimeError):
+    """A source's channel could not be reached; raised so the orchestrator retries the extract."""
+
+
+def extract_source(ctx: RunContext, source: str, *, final_attempt: bool = True) -> dict[str, Any]:
+    """Land one source's delivery for the run date; a JSON-able landing result.
+
+    A channel that cannot be reached (database down, network) raises :class:`SourceUnavailable`
+    unless this is the ``final_attempt``: then the source is recorded as failed and the night
+    goes on with the others.
+    """
     from hedui.landing import land_all
 
     config = Path(ctx.connectors) if ctx.connectors else None
     (result,) = land_all(ctx.day, Path(ctx.inbox), ctx.landing, config=config, sources=[source])
+    if result.status == "failed" and result.transient and not final_attempt:
+        raise SourceUnavailable(f"{source} {ctx.run_date}: {result.error}")
     return {
         "source": result.source,
         "status": result.status,
@@ -95,22 +106,35 @@ def extract_all(ctx: RunContext) -> list[dict[str, Any]]:
     return [extract_source(ctx, name) for name in source_names()]
 
 
-def validate_step(ctx: RunContext, landed: list[dict[str, Any]]) -> dict[str, Any]:
-    """Validate every source's landed delivery: quarantine, statuses, dq records, Data Docs."""
-    from hedui.validation import validate_run
+def validate_source_step(ctx: RunContext, landed: dict[str, Any]) -> dict[str, Any]:
+    """Validate one source's landed delivery (the output of :func:`extract_source`)."""
+    from hedui.validation import validate_source
 
-    statuses = {r["source"]: {"status": r["status"], "error": r.get("error")} for r in landed}
-    run = validate_run(ctx.day, ctx.landing, ctx.validated, ctx.dq, landing_statuses=statuses)
+    threads = os.environ.get("HEDUI_VALIDATE_THREADS")
+    outcome = validate_source(
+        ctx.day, landed["source"], ctx.landing, ctx.validated, ctx.dq,
+        {"status": landed["status"], "error": landed.get("error")},
+        threads=int(threads) if threads else None,
+    )
+    return {
+        "source": outcome.source,
+        "status": outcome.status,
+        "rows": [outcome.rows_landed, outcome.rows_loaded, outcome.rows_quarantined],
+        "message": outcome.message,
+    }
+
+
+def gather_validation_step(ctx: RunContext, outcomes: list[dict[str, Any]]) -> dict[str, Any]:
+    """Assemble every source's outcome into the run's dq tables and Data Docs."""
+    from hedui.validation import gather_run
+
+    run = gather_run(ctx.day, ctx.dq, expected=[o["source"] for o in outcomes])
     return {
         "statuses": run.statuses(),
         "unusable": run.unusable(),
         "dq_source_runs": str(run.dq_source_runs_path),
         "quarantine": str(run.quarantine_path),
         "data_docs": str(run.docs_index) if run.docs_index else None,
-        "rows": {
-            name: [s.rows_landed, s.rows_loaded, s.rows_quarantined]
-            for name, s in run.sources.items()
-        },
     }
 
 

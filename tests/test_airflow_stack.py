@@ -1,6 +1,7 @@
 """The production configuration, proven without Docker: Airflow's API server, scheduler,
 DAG processor and a Celery worker as processes against the real PostgreSQL (metadata, Celery
-results) and Redis (broker) of this machine, completing a run of the nightly DAG end to end.
+results) and Redis (broker) of this machine, completing a run of the nightly DAG end to end,
+then an Airflow-native backfill of two more run dates.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -21,7 +23,7 @@ import psycopg
 import pytest
 
 from hedui import airflow_env
-from hedui.publish import published_path
+from hedui.publish import list_versions, published_path
 
 PG = "postgres@127.0.0.1:5432"
 COMPONENTS = {
@@ -61,11 +63,18 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
         os.killpg(proc.pid, sig)
 
 
-def _run_state(env: dict[str, str], run_id: str) -> str:
+def _runs(env: dict[str, str]) -> list[dict]:
     out = _airflow(env, "dags", "list-runs", "hedui_nightly", "-o", "json")
     lines = [ln for ln in out.splitlines() if ln.startswith("[{") or ln.strip() == "[]"]
-    runs = json.loads(lines[-1]) if lines else []
-    return next((r["state"] for r in runs if r["run_id"] == run_id), "unknown")
+    return json.loads(lines[-1]) if lines else []
+
+
+def _run_state(env: dict[str, str], run_id: str) -> str:
+    return next((r["state"] for r in _runs(env) if r["run_id"] == run_id), "unknown")
+
+
+def _backfill_states(env: dict[str, str]) -> list[str]:
+    return [r["state"] for r in _runs(env) if r["run_id"].startswith("backfill__")]
 
 
 def test_celery_stack_completes_the_nightly_dag(
@@ -114,6 +123,18 @@ def test_celery_stack_completes_the_nightly_dag(
             state = _run_state(env, run_id)
         tails = {p.name: p.read_text()[-2000:] for p in logs.iterdir()}
         assert state == "success", tails
+        # A backfill of run dates 2026-11-28..29 the way a data engineer starts one. No source
+        # delivered on those dates: the 11-27 deliveries stay in use (late, within 3 days).
+        _airflow(env, "backfill", "create", "--dag-id", "hedui_nightly",
+                 "--from-date", "2026-11-28", "--to-date", "2026-11-29T23:59")
+        deadline = time.monotonic() + 900
+        states = _backfill_states(env)
+        while len(states) != 2 or not set(states) <= {"success", "failed"}:
+            assert time.monotonic() < deadline, f"backfill runs still {states} after 15 minutes"
+            time.sleep(5)
+            states = _backfill_states(env)
+        tails = {p.name: p.read_text()[-2000:] for p in logs.iterdir()}
+        assert states == ["success", "success"], tails
     finally:
         for proc, _ in procs:
             _signal_group(proc, signal.SIGTERM)
@@ -124,12 +145,23 @@ def test_celery_stack_completes_the_nightly_dag(
                 _signal_group(proc, signal.SIGKILL)
                 proc.wait(timeout=30)
             log.close()
-    published = published_path(tmp_path / "ws" / "warehouse")
-    con = duckdb.connect(str(published), read_only=True)
+    warehouse = tmp_path / "ws" / "warehouse"
+    assert [v.run_date for v in list_versions(warehouse)][-3:] == [
+        "2026-11-27", "2026-11-28", "2026-11-29"]
+    con = duckdb.connect(str(published_path(warehouse)), read_only=True)
     try:
         n = con.execute(
-            "SELECT count(*) FROM marts.household_verification WHERE run_date = '2026-11-27'"
-        ).fetchone()[0]
+            "SELECT count(*) FROM marts.household_verification WHERE run_date = '2026-11-29'"
+        ).fetchall()[0][0]
+        statuses = con.execute(
+            "SELECT DISTINCT status, data_as_of FROM marts.dq_source_runs "
+            "WHERE run_date = '2026-11-29'"
+        ).fetchall()
+        runs = con.execute(
+            "SELECT run_date FROM marts.monitoring_runs ORDER BY run_date"
+        ).fetchall()
     finally:
         con.close()
     assert n > 0
+    assert statuses == [("late", date(2026, 11, 27))]
+    assert [r[0] for r in runs] == [date(2026, 11, 27), date(2026, 11, 28), date(2026, 11, 29)]

@@ -240,3 +240,45 @@ def test_timestamp_columns_holding_dates(db: Db, tmp_path: Path) -> None:
     landed = pl.from_arrow(read_landed(tmp_path, "death", DAY))
     assert landed["death_date"].to_list() == [date(2026, 1, 5), None]
     assert json.loads(landed["_invalid"][1]) == {"death_date": "2026-01-06 10:30:00"}
+
+
+@pytest.mark.parametrize("engine", ["pg", "mysql"])
+def test_unreachable_database_is_transient_and_a_wrong_table_is_not(
+    engine: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    down = URLS[engine].replace(":5432/", ":1/").replace(":3306/", ":1/")
+    monkeypatch.setenv("HEDUI_TEST_DOWN_URL", down)
+    result = land_source("death", DAY, SqlConnector(dsn_env="HEDUI_TEST_DOWN_URL", table="t",
+                                                    connect_timeout=2), tmp_path)
+    assert result.status == "failed" and result.transient
+    assert "cannot connect" in result.error
+
+    monkeypatch.setenv("HEDUI_TEST_UP_URL", URLS[engine])
+    wrong = SqlConnector(dsn_env="HEDUI_TEST_UP_URL", table=f"no_such_{uuid.uuid4().hex[:8]}",
+                         date_column="death_date", ready_query="SELECT 1")
+    result = land_source("death", DAY, wrong, tmp_path)
+    assert result.status == "failed" and not result.transient
+
+
+def test_extract_step_raises_to_retry_then_lands_when_the_database_is_back(
+    db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hedui.pipeline import RunContext, SourceUnavailable, extract_source
+
+    publish_table(db.connector(), DEATH, death_rows(5), DAY, control_table=db.control)
+    config = tmp_path / "connectors.yaml"
+    config.write_text(json.dumps({"sources": {"death": {"kind": "sql", "options": {
+        "dsn_env": "HEDUI_TEST_NIGHTLY_URL", "table": db.table,
+        "ready_query": ready_query(db.control), "connect_timeout": 2}}}}))
+    ctx = RunContext.create(DAY, tmp_path / "ws", tmp_path / "inbox", connectors=config)
+    real = os.environ[db.env]
+    monkeypatch.setenv("HEDUI_TEST_NIGHTLY_URL", real.replace(":5432/", ":1/").replace(
+        ":3306/", ":1/"))
+    with pytest.raises(SourceUnavailable, match="cannot connect"):
+        extract_source(ctx, "death", final_attempt=False)  # Airflow retries the task
+    last = extract_source(ctx, "death", final_attempt=True)
+    assert last["status"] == "failed"  # the night goes on without the source
+
+    monkeypatch.setenv("HEDUI_TEST_NIGHTLY_URL", real)  # the database is back
+    landed = extract_source(ctx, "death", final_attempt=False)
+    assert landed == {"source": "death", "status": "landed", "rows": 5, "error": None}

@@ -25,8 +25,9 @@ if dag is not None:
         tags=sorted(dag.tags),
         timetable=dag.timetable.summary,
         doc=bool(dag.doc_md),
-        extract_retries=dag.get_task("extract").retries,
-        extract_backoff=dag.get_task("extract").retry_exponential_backoff,
+        extract_retries=dag.get_task("source.extract").retries,
+        extract_backoff=dag.get_task("source.extract").retry_exponential_backoff,
+        upstream={t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks},
         publish_outlets=[a.uri for a in dag.get_task("publish").outlets],
         docs=all(bool(t.doc_md) for t in dag.tasks),
         callbacks=all(t.on_failure_callback for t in dag.tasks),
@@ -54,8 +55,13 @@ def test_dagbag_has_no_import_errors(dag_info: dict) -> None:
 
 
 def test_dag_shape(dag_info: dict) -> None:
-    assert dag_info["tasks"] == ["audit", "build", "extract", "plan", "publish", "report",
-                                 "validate"]
+    assert dag_info["tasks"] == ["audit", "build", "gather_dq", "plan", "publish", "report",
+                                 "source.extract", "source.validate"]
+    up = dag_info["upstream"]
+    assert up["source.extract"] == ["plan"]
+    assert up["source.validate"] == ["plan", "source.extract"]
+    assert up["gather_dq"] == ["plan", "source.validate"]
+    assert up["build"] == ["gather_dq", "plan"]
     assert dag_info["max_active_runs"] == 1
     assert "0 2 * * *" in dag_info["timetable"]
     assert dag_info["extract_retries"] == 3 and dag_info["extract_backoff"]
@@ -64,7 +70,7 @@ def test_dag_shape(dag_info: dict) -> None:
     assert set(dag_info["tags"]) >= {"hedui", "nightly"}
 
 
-def test_dag_maps_extract_over_every_registry_source() -> None:
+def test_dag_maps_extract_and_validate_over_every_registry_source() -> None:
     text = (Path(airflow_env.dags_folder()) / "hedui_nightly.py").read_text()
-    assert ".expand(source=source_names())" in text
+    assert "per_source.partial(run=run).expand(source=source_names())" in text
     assert len(source_names()) == 22

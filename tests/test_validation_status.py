@@ -136,3 +136,50 @@ def test_rerun_replaces_its_rows_and_keeps_other_sources(tmp_path: Path) -> None
         pq.read_table(tmp_path / "validated" / "bond" / D.isoformat() / "data.parquet").num_rows
         == 10
     )
+
+
+def test_sources_validated_in_separate_processes_gather_into_one_run(tmp_path: Path) -> None:
+    """The DAG validates each source in its own task; gathering is what makes the run."""
+    import multiprocessing
+
+    from hedui.validation import gather_run
+
+    for source in ("death", "bond", "vehicle"):
+        _land(tmp_path, source, D, 30)
+    jobs = [
+        (D, s, tmp_path / "landing", tmp_path / "validated", tmp_path / "dq")
+        for s in ("death", "bond", "vehicle")
+    ]
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(3) as pool:
+        outcomes = pool.starmap(_validate_one, jobs)
+    assert outcomes == [("death", "passed"), ("bond", "passed"), ("vehicle", "passed")]
+    run = gather_run(D, tmp_path / "dq", expected=["bond", "death", "vehicle"],
+                     render_docs=False)
+    rows = _dq(run)
+    assert sorted(rows) == ["bond", "death", "vehicle"]
+    assert all(r["rows_loaded"] == 30 and r["status"] == "passed" for r in rows.values())
+    with pytest.raises(FileNotFoundError, match="no validation outcome for hukou"):
+        gather_run(D, tmp_path / "dq", expected=["death", "hukou"])
+
+
+def test_revalidating_a_source_replaces_only_its_own_outcome(tmp_path: Path) -> None:
+    _land(tmp_path, "death", D, 20)
+    _land(tmp_path, "bond", D, 20)
+    _run(tmp_path, D, ["death", "bond"])
+    _land(tmp_path, "death", D, 20, drop="record_source")
+    run = _run(tmp_path, D, ["death"])
+    rows = _dq(run)
+    assert (rows["death"]["status"], rows["bond"]["status"]) == ("failed", "passed")
+    quarantine = _quarantine(run)
+    assert {(q["source"], q["reason_code"]) for q in quarantine} == {
+        ("death", "DELIVERY_REJECTED")
+    }
+    assert len(quarantine) == 20
+
+
+def _validate_one(day: date, source: str, landing: Path, validated: Path, dq: Path):
+    from hedui.validation import validate_source
+
+    outcome = validate_source(day, source, landing, validated, dq, threads=1)
+    return outcome.source, outcome.status

@@ -48,32 +48,22 @@ def _replace(table: pa.Table, path: Path) -> None:
 
 
 def write_dq_source_runs(rows: list[dict], path: Path) -> None:
-    """Write the run's rows, keeping rows of sources this run did not validate."""
-    table = pa.Table.from_pylist(rows, schema=DQ_SOURCE_RUNS_SCHEMA)
-    if path.exists():
-        ours = {r["source"] for r in rows}
-        old = pq.read_table(path).cast(DQ_SOURCE_RUNS_SCHEMA)
-        keep = [r for r in old.to_pylist() if r["source"] not in ours]
-        table = pa.concat_tables([pa.Table.from_pylist(keep, schema=DQ_SOURCE_RUNS_SCHEMA), table])
-    table = table.sort_by("source")
+    """Write the run's dq_source_runs rows (one per source), sorted by source."""
+    table = pa.Table.from_pylist(rows, schema=DQ_SOURCE_RUNS_SCHEMA).sort_by("source")
     _replace(table, path)
 
 
-def write_quarantine(parts: list[Path], sources: list[str], path: Path) -> None:
-    """Merge per-source quarantine parts into one file (other sources' rows are kept)."""
-    selects = [f"SELECT * FROM read_parquet({lit(str(p))})" for p in parts]
-    if path.exists():
-        names = ", ".join(lit(s) for s in sources) or "NULL"
-        old = f"SELECT * FROM read_parquet({lit(str(path))})"
-        selects.insert(0, f"{old} WHERE source NOT IN ({names})")
+def write_quarantine(parts: list[Path], path: Path) -> None:
+    """Merge per-source quarantine parts into the run's one quarantine file."""
     tmp = path.with_name(path.name + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not selects:
+    if not parts:
         pq.write_table(QUARANTINE_SCHEMA.empty_table(), tmp)
     else:
+        selects = [f"SELECT * FROM read_parquet({lit(str(p))})" for p in parts]
+        union = " UNION ALL BY NAME ".join(selects)
         con = duckdb.connect()
         try:
-            union = " UNION ALL BY NAME ".join(selects)
             con.execute(
                 f"COPY (SELECT source, run_date, file, line, reason_code, reason, reason_codes "
                 f"FROM ({union}) ORDER BY source, file, line) TO {lit(str(tmp))} (FORMAT parquet)"

@@ -1,9 +1,10 @@
-"""validate_run: validate every source's delivery for one date, gate it, and record the outcome."""
+"""Validate each source's delivery for one date, gate it, record its outcome; gather the run."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -54,6 +55,30 @@ class SourceValidation:
             "message": self.message,
             "data_as_of": self.data_as_of,
         }
+
+    def to_json(self) -> dict[str, Any]:
+        """The outcome as JSON (dates and paths as text), read back by :meth:`from_json`."""
+        paths = {
+            "validated_path": self.validated_path,
+            "result_path": self.result_path,
+            "docs_path": self.docs_path,
+        }
+        return {
+            **self.record(),
+            "reason_counts": self.reason_counts,
+            **{k: str(v) if v is not None else None for k, v in paths.items()},
+        }
+
+    @classmethod
+    def from_json(cls, payload: Mapping[str, Any]) -> SourceValidation:
+        data = dict(payload)
+        data["run_date"] = date.fromisoformat(data["run_date"])
+        if data.get("data_as_of"):
+            data["data_as_of"] = date.fromisoformat(data["data_as_of"])
+        for key in ("validated_path", "result_path", "docs_path"):
+            if data.get(key):
+                data[key] = Path(data[key])
+        return cls(**data)
 
 
 @dataclass
@@ -179,6 +204,103 @@ def _validate_source(
     return out
 
 
+def outcomes_dir(dq_root: Path, run_date: date) -> Path:
+    """Per-source outcomes of one run date: ``<name>.json`` and ``<name>.parquet`` (quarantine)."""
+    return Path(dq_root) / run_date.isoformat() / "sources"
+
+
+def _write_json(payload: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def validate_source(
+    run_date: date,
+    name: str,
+    landing_root: Path,
+    validated_root: Path,
+    dq_root: Path,
+    landing_status: Any = None,
+    *,
+    con: Any = None,
+    threads: int | None = None,
+) -> SourceValidation:
+    """Validate one source's delivery of ``run_date`` and write its own outputs only.
+
+    Writes ``validated/<name>/<date>/``, ``dq/<date>/sources/<name>.{json,parquet}`` and
+    ``dq/<date>/validations/<name>.json``, so sources can be validated concurrently (one
+    Airflow task each); :func:`gather_run` then assembles the run's dq tables.
+    ``landing_status`` is the landing outcome (see :class:`~hedui.validation.gating.LandingInfo`);
+    without it the landing folder decides.
+    """
+    get_source(name)
+    info = None if landing_status is None else g.LandingInfo.coerce(landing_status)
+    parts = outcomes_dir(dq_root, run_date)
+    parts.mkdir(parents=True, exist_ok=True)
+    for stale in (parts / f"{name}.json", parts / f"{name}.parquet"):
+        stale.unlink(missing_ok=True)
+    shutil.rmtree(Path(validated_root) / name / run_date.isoformat(), ignore_errors=True)
+    roots = (Path(landing_root), Path(validated_root), Path(dq_root))
+    own = con is None
+    con = connect(threads) if own else con
+    try:
+        outcome = _validate_source(con, name, run_date, info, roots, parts)
+    finally:
+        if own:
+            con.close()
+    _write_json(outcome.to_json(), parts / f"{name}.json")
+    log.info(
+        "%s %s: %s (landed %d, loaded %d, quarantined %d, failed checks %d/%d)",
+        name,
+        run_date,
+        outcome.status,
+        outcome.rows_landed,
+        outcome.rows_loaded,
+        outcome.rows_quarantined,
+        outcome.checks_failed,
+        outcome.checks_evaluated,
+    )
+    return outcome
+
+
+def gather_run(
+    run_date: date,
+    dq_root: Path,
+    *,
+    expected: list[str] | None = None,
+    render_docs: bool = True,
+) -> RunValidation:
+    """Assemble the per-source outcomes of ``run_date`` into dq_source_runs, quarantine and Data
+    Docs (every source validated for the date so far, in registry order).
+
+    ``expected`` names sources that must have an outcome; a missing one is an error, never a
+    silently absent row.
+    """
+    parts = outcomes_dir(dq_root, run_date)
+    recorded = {p.stem for p in parts.glob("*.json")} if parts.exists() else set()
+    absent = [n for n in expected or [] if n not in recorded]
+    if absent:
+        raise FileNotFoundError(
+            f"no validation outcome for {', '.join(absent)} on {run_date} in {parts}"
+        )
+    names = [n for n in source_names() if n in recorded]
+    results = {
+        n: SourceValidation.from_json(json.loads((parts / f"{n}.json").read_text("utf-8")))
+        for n in names
+    }
+    run = RunValidation(run_date, Path(dq_root) / run_date.isoformat(), results)
+    write_dq_source_runs([r.record() for r in results.values()], run.dq_source_runs_path)
+    quarantine = [parts / f"{n}.parquet" for n in names if (parts / f"{n}.parquet").exists()]
+    write_quarantine(quarantine, run.quarantine_path)
+    if render_docs:
+        from hedui.validation.docs import write_data_docs
+
+        write_data_docs(run)
+    return run
+
+
 def validate_run(
     run_date: date,
     landing_root: Path,
@@ -190,46 +312,21 @@ def validate_run(
     render_docs: bool = True,
     threads: int | None = None,
 ) -> RunValidation:
-    """Validate the deliveries of ``run_date`` and write validated, quarantine and dq outputs.
+    """Validate the deliveries of ``run_date`` (every source, or ``sources``) in this process,
+    then gather the run's dq outputs (outcomes of sources not validated now are kept).
 
     ``landing_statuses`` maps a source to its landing outcome (a status string landed |
     not_delivered | failed, a dict or a LandingResult with status/error); without an entry the
     landing folder decides (data present: landed, else not delivered).
     """
     names = list(sources or source_names())
-    statuses = {k: g.LandingInfo.coerce(v) for k, v in (landing_statuses or {}).items()}
-    dq_dir = Path(dq_root) / run_date.isoformat()
-    parts_dir = dq_dir / ".quarantine_parts"
-    shutil.rmtree(parts_dir, ignore_errors=True)
-    parts_dir.mkdir(parents=True)
-    roots = (Path(landing_root), Path(validated_root), Path(dq_root))
-    results: dict[str, SourceValidation] = {}
+    statuses = dict(landing_statuses or {})
     con = connect(threads)
     try:
         for name in names:
-            stale = Path(validated_root) / name / run_date.isoformat()
-            shutil.rmtree(stale, ignore_errors=True)
-            outcome = _validate_source(con, name, run_date, statuses.get(name), roots, parts_dir)
-            results[name] = outcome
-            log.info(
-                "%s %s: %s (landed %d, loaded %d, quarantined %d, failed checks %d/%d)",
-                name,
-                run_date,
-                outcome.status,
-                outcome.rows_landed,
-                outcome.rows_loaded,
-                outcome.rows_quarantined,
-                outcome.checks_failed,
-                outcome.checks_evaluated,
+            validate_source(
+                run_date, name, landing_root, validated_root, dq_root, statuses.get(name), con=con
             )
     finally:
         con.close()
-    run = RunValidation(run_date, dq_dir, results)
-    write_dq_source_runs([r.record() for r in results.values()], run.dq_source_runs_path)
-    write_quarantine(sorted(parts_dir.glob("*.parquet")), names, run.quarantine_path)
-    shutil.rmtree(parts_dir, ignore_errors=True)
-    if render_docs:
-        from hedui.validation.docs import write_data_docs
-
-        write_data_docs(run)
-    return run
+    return gather_run(run_date, dq_root, expected=names, render_docs=render_docs)
