@@ -183,3 +183,22 @@ def _validate_one(day: date, source: str, landing: Path, validated: Path, dq: Pa
 
     outcome = validate_source(day, source, landing, validated, dq, threads=1)
     return outcome.source, outcome.status
+
+
+def test_quarantined_rows_name_their_persons_in_the_validated_zone_only(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    table = with_landing_columns(clean_table(get_source("death"), 10, D), "death.csv")
+    values = table.column("record_source").to_pylist()
+    values[3] = "bogus"
+    table = table.set_column(
+        table.schema.get_field_index("record_source"), "record_source", pa.array(values)
+    )
+    write_landing(tmp_path / "landing", "death", D, table)
+    run = _run(tmp_path, D, ["death"])
+    assert _dq(run)["death"]["rows_quarantined"] == 1
+    persons = tmp_path / "validated" / "death" / D.isoformat() / "quarantined_persons.parquet"
+    named = table.column("id_number").to_pylist()[3]
+    assert pq.read_table(persons).column("id_number").to_pylist() == [named]
+    dq_bytes = b"".join(p.read_bytes() for p in (tmp_path / "dq").rglob("*") if p.is_file())
+    assert named.encode() not in dq_bytes

@@ -19,7 +19,7 @@ from hedui.warehouse import build_warehouse
 from hedui.warehouse.dbt_runner import dbt_docs_generate
 from hedui.warehouse.pseudonyms import KEY_ENV
 from hedui.warehouse.publishable import export_published
-from hedui.warehouse.testing import write_delivery, write_run
+from hedui.warehouse.testing import write_delivery, write_quarantined_persons, write_run
 
 D = date(2026, 11, 27)
 KEY = "build-test-secret"
@@ -260,12 +260,18 @@ EXPECTED = {  # household -> (member_count, income pc, tier, amount, spd, reason
 }
 
 
-def _build(root: Path, statuses: dict[str, str] | None = None) -> Path:
+def _build(
+    root: Path,
+    statuses: dict[str, str] | None = None,
+    quarantined: dict[str, list[str]] | None = None,
+) -> Path:
     c = city()
     validated, dq = root / "validated", root / "dq"
     if statuses and statuses.get("vehicle") == "late":
         write_delivery(validated, "vehicle", D - timedelta(days=2), c.rows["vehicle"])
     write_run(validated, dq, D, c.rows, statuses)
+    for source, keys in (quarantined or {}).items():
+        write_quarantined_persons(validated, source, D, [c.ids.get(k, k) for k in keys])
     warehouse = root / "warehouse.duckdb"
     _, built = build_warehouse(D, validated, dq, warehouse, target_path=root / "dbt-target")
     built.raise_for_failure()
@@ -291,6 +297,16 @@ def key_env() -> object:
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory, key_env: object) -> Path:
     return _build(tmp_path_factory.mktemp("complete"))
+
+
+@pytest.fixture(scope="module")
+def partial(tmp_path_factory: pytest.TempPathFactory, key_env: object) -> Path:
+    """Every source passed, but quarantined rows named members of H2 (deposit, tax) and H9
+    (vehicle), and someone who is in no household."""
+    return _build(
+        tmp_path_factory.mktemp("partial"),
+        quarantined={"deposit": ["h2a"], "tax": ["h2b"], "vehicle": ["h9", "120101199001011237"]},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -421,6 +437,33 @@ def test_failed_deposit_source_is_never_read_as_no_assets(incomplete: Path) -> N
     assert report[0]["tier"] is None
     assert json.loads(report[0]["sources_as_of"])["vehicle"] == (D - timedelta(days=2)).isoformat()
     assert _rows(incomplete, "select * from marts.outreach_candidates") == []
+
+
+def test_quarantined_rows_of_a_member_make_the_result_incomplete(partial: Path) -> None:
+    rows = {
+        r["household_id"]: r
+        for r in _rows(partial, "select * from marts.household_verification")
+    }
+    h2, h9 = rows["100000002"], rows["100000009"]
+    assert (h2["complete"], h2["missing_sources"]) == (False, ["deposit", "tax"])
+    assert (h9["complete"], h9["missing_sources"]) == (False, ["vehicle"])
+    # the figures are still those of the rows that loaded; the flag says they may be partial
+    assert (h2["tier"], h2["monthly_amount"]) == ("dibao", 820)
+    assert (h9["tier"], h9["reason_codes"]) == ("none", ["A1"])
+    others = [r for k, r in rows.items() if k not in ("100000002", "100000009")]
+    assert len(others) == len(EXPECTED) - 2
+    assert all(r["complete"] and r["missing_sources"] == [] for r in others)
+    report = _rows(partial, "select * from marts.verification_reports where request_id = 'R1'")
+    assert report[0]["complete"] is False
+    assert report[0]["missing_sources"] == ["deposit", "tax"]
+    r2 = _rows(partial, "select * from marts.verification_reports where request_id = 'R2'")
+    assert r2[0]["missing_sources"] == []
+    outreach = {
+        r["household_id"]: r for r in _rows(partial, "select * from marts.outreach_candidates")
+    }
+    assert (outreach["100000002"]["complete"], outreach["100000002"]["missing_sources"]) == (
+        False, ["deposit", "tax"])
+    assert outreach["100000003"]["complete"] and outreach["100000003"]["missing_sources"] == []
 
 
 def test_export_published_keeps_marts_and_restricted_only(warehouse: Path, tmp_path: Path) -> None:

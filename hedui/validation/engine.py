@@ -23,6 +23,7 @@ from hedui.validation.compiler import MACROS, TABLE_LEVEL, Compiled, compile_exp
 from hedui.validation.compiler import literal as lit
 from hedui.validation.results import not_evaluated, substitute, suite_result, validation_result
 from hedui.validation.suites import build_suite
+from hedui.warehouse.deliveries import quarantined_persons_path
 
 CHECKED = "hd_checked"
 
@@ -211,6 +212,7 @@ def validate_delivery(
     run.rows_loaded = n - run.rows_quarantined
     if rejected is None:
         _write_validated(con, source, present, validated_path)
+        _write_quarantined_persons(con, source, present, quarantined_persons_path(validated_path))
     run.reason_counts = dict(
         con.execute(
             f"SELECT reason_code, count(*) FROM read_parquet({lit(str(quarantine_path))}) "
@@ -245,6 +247,25 @@ def _write_quarantine(
                   FROM {CHECKED} WHERE {where})
         ) TO {lit(str(path))} (FORMAT parquet)"""
     )
+
+
+def _write_quarantined_persons(
+    con: duckdb.DuckDBPyConnection, source: Source, present: list[str], path: Path
+) -> None:
+    """The distinct ID numbers in the ID columns of the rows quarantined from an accepted
+    delivery: those persons' data of this source is incomplete for the run."""
+    columns = [c.name for c in source.columns if c.type == "id_number" and c.name in present]
+    selects = [
+        f"SELECT upper(trim(CAST({ident(c)} AS VARCHAR))) AS id_number FROM {CHECKED} "
+        "WHERE hd_any" for c in columns
+    ] or ["SELECT NULL::VARCHAR AS id_number WHERE FALSE"]
+    tmp = path.with_name(path.name + ".tmp")
+    con.execute(
+        f"COPY (SELECT DISTINCT id_number FROM ({' UNION ALL '.join(selects)}) "
+        f"WHERE id_number IS NOT NULL AND id_number <> '' ORDER BY id_number) "
+        f"TO {lit(str(tmp))} (FORMAT parquet)"
+    )
+    os.replace(tmp, path)
 
 
 def _write_validated(

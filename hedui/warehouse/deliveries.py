@@ -17,6 +17,7 @@ from pathlib import Path
 from hedui.registry import Source
 
 DATA_FILE = "data.parquet"
+QUARANTINED_PERSONS_FILE = "quarantined_persons.parquet"
 
 #: Window sources whose rows stay relevant after they leave the delivery window.
 HISTORY_SOURCES = frozenset({"death"})
@@ -89,3 +90,9 @@ def plan_source(validated_root: Path, source: Source, run_date: date) -> list[Pa
 
 def _path(root: Path, source: str, day: date) -> Path:
     return Path(root) / source / day.isoformat() / DATA_FILE
+
+
+def quarantined_persons_path(data_path: Path) -> Path:
+    """Beside a validated delivery: the ID numbers named by its quarantined rows (personal
+    data, kept in the validated zone, never in the dq outputs)."""
+    return Path(data_path).with_name(QUARANTINED_PERSONS_FILE)

@@ -3,7 +3,8 @@
 Input (written by validation): ``<validated_root>/<source>/<YYYY-MM-DD>/data.parquet`` (typed
 contract columns plus ``_file``, ``_line``) and ``<dq_root>/<YYYY-MM-DD>/dq_source_runs.parquet``
 and ``quarantine.parquet``. Output: ``raw.<source>`` for the 22 sources (``_delivery_date``
-added), ``raw.source_status``, ``raw.dq_source_runs``, ``raw.quarantine`` and ``raw.identity``.
+added), ``raw.source_status``, ``raw.dq_source_runs``, ``raw.quarantine``,
+``raw.quarantined_persons`` and ``raw.identity``.
 
 The raw layer is always built in DuckDB (``INSERT ... FROM read_parquet``); ``load_postgres``
 copies that same layer into PostgreSQL with ``COPY``, so both warehouses get identical input.
@@ -21,7 +22,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from hedui.registry import Source, load_registry
-from hedui.warehouse.deliveries import Part, plan_source, window_column
+from hedui.warehouse.deliveries import (
+    Part,
+    plan_source,
+    quarantined_persons_path,
+    window_column,
+)
 from hedui.warehouse.history import load_history
 from hedui.warehouse.pseudonyms import person_keys, pseudonym_key
 from hedui.warehouse.raw_tables import (
@@ -136,10 +142,14 @@ def load_raw(
     started = time.perf_counter()
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
     result = LoadResult(run_date, schema)
+    latest: dict[str, Part] = {}
     for source in load_registry().values():
         parts = plan_source(Path(validated_root), source, run_date)
         result.deliveries[source.name] = [p.day for p in parts]
         result.rows[source.name] = _load_source(con, schema, source, parts)
+        if parts:
+            latest[source.name] = parts[0]
+    result.rows["quarantined_persons"] = _load_quarantined_persons(con, schema, latest)
     dq_dir = Path(dq_root) / run_date.isoformat()
     for table in ("dq_source_runs", "quarantine"):
         result.rows[table] = _load_dq_table(con, schema, table, dq_dir / f"{table}.parquet")
@@ -186,6 +196,22 @@ def _load_source(
     if parts:
         union = " UNION ALL ".join(_select_part(source, p) for p in parts)
         con.execute(f"INSERT INTO {table} {union}")
+    return _count(con, table)
+
+
+def _load_quarantined_persons(
+    con: duckdb.DuckDBPyConnection, schema: str, latest: dict[str, Part]
+) -> int:
+    """raw.quarantined_persons from the quarantined-persons file beside each latest delivery."""
+    table = _table(schema, "quarantined_persons")
+    _create_empty(con, table, extra_columns("quarantined_persons"))
+    for name, part in sorted(latest.items()):
+        path = quarantined_persons_path(part.path)
+        if path.is_file():
+            con.execute(
+                f"INSERT INTO {table} SELECT {lit(name)}, CAST(id_number AS VARCHAR) "
+                f"FROM read_parquet({lit(path)})"
+            )
     return _count(con, table)
 
 

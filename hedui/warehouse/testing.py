@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from hedui.registry import get_source, source_names
-from hedui.warehouse.deliveries import DATA_FILE
+from hedui.warehouse.deliveries import DATA_FILE, quarantined_persons_path
 
 DQ_SCHEMA = pa.schema(
     [
@@ -67,6 +67,16 @@ def write_delivery(
     path = Path(validated_root) / source / day.isoformat() / DATA_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(delivery_table(source, rows), path)
+    return path
+
+
+def write_quarantined_persons(
+    validated_root: Path, source: str, day: date, id_numbers: Iterable[str]
+) -> Path:
+    """The ID numbers named by quarantined rows of a validated delivery (as validation writes)."""
+    path = quarantined_persons_path(Path(validated_root) / source / day.isoformat() / DATA_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table({"id_number": pa.array(sorted(id_numbers), pa.string())}), path)
     return path
 
 

@@ -34,3 +34,18 @@
 {% macro duckdb__array_size(array) -%}
     coalesce(len({{ array }}), 0)
 {%- endmacro %}
+
+{% macro sorted_string_array_union(left, right) -%}
+    {#- The sorted distinct union of two string arrays (neither may be null). -#}
+    {{ return(adapter.dispatch('sorted_string_array_union', 'hedui')(left, right)) }}
+{%- endmacro %}
+
+{% macro default__sorted_string_array_union(left, right) -%}
+    cast(array(
+        select distinct element from unnest({{ left }} || {{ right }}) as element order by element
+    ) as {{ hedui.string_array_type() }})
+{%- endmacro %}
+
+{% macro duckdb__sorted_string_array_union(left, right) -%}
+    list_sort(list_distinct(list_concat({{ left }}, {{ right }})))
+{%- endmacro %}

@@ -1,5 +1,7 @@
 -- Every household result of the run (hukou, case, request): figures, asset tests, tier and
 -- amount, reason codes, completeness and the policy version. The marts select from here.
+-- Incomplete: a source the result depends on is unusable for the run, or quarantined rows
+-- naming a member (int_household_quarantined_sources); missing_sources names both.
 
 with params as (
 
@@ -37,8 +39,12 @@ select
     tiers.monthly_amount,
     tiers.single_person_dibao_count,
     coalesce(codes.reason_codes, {{ hedui.string_array([]) }}) as reason_codes,
-    completeness.complete,
-    completeness.missing_sources,
+    completeness.complete and quarantined.household_id is null as complete,
+    case
+        when quarantined.household_id is null then completeness.missing_sources
+        else {{ hedui.sorted_string_array_union(
+            'completeness.missing_sources', 'quarantined.quarantined_sources') }}
+    end as missing_sources,
     completeness.sources_as_of,
     params.policy_version
 from {{ ref('int_household_figures') }} as figures
@@ -50,6 +56,9 @@ inner join {{ ref('int_household_tiers') }} as tiers
     and tiers.household_id = figures.household_id
 inner join {{ ref('int_result_completeness') }} as completeness
     on completeness.result = figures.household_kind
+left join {{ ref('int_household_quarantined_sources') }} as quarantined
+    on quarantined.household_kind = figures.household_kind
+    and quarantined.household_id = figures.household_id
 left join codes
     on codes.household_kind = figures.household_kind
     and codes.household_id = figures.household_id

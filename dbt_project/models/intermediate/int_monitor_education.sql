@@ -24,16 +24,8 @@ members as (
 
 totals as (
 
-    select
-        members.household_id,
-        cast(sum(coalesce(rigid.education_cost, 0)) as {{ wide }}) as education_cost,
-        cast(sum(coalesce(income.window_income, 0)) as {{ wide }}) as income_12m
-    from members
-    left join {{ ref('int_member_rigid_expenditure') }} as rigid
-        on rigid.id_number = members.id_number
-    left join {{ ref('int_member_income') }} as income
-        on income.id_number = members.id_number
-    group by members.household_id
+    select household_id, education_cost, income_12m
+    from {{ ref('int_monitor_household_totals') }}
 
 ),
 

@@ -27,16 +27,8 @@ members as (
 
 totals as (
 
-    select
-        members.household_id,
-        cast(sum(coalesce(rigid.medical_out_of_pocket, 0)) as {{ wide }}) as out_of_pocket_12m,
-        cast(sum(coalesce(income.window_income, 0)) as {{ wide }}) as income_12m
-    from members
-    left join {{ ref('int_member_rigid_expenditure') }} as rigid
-        on rigid.id_number = members.id_number
-    left join {{ ref('int_member_income') }} as income
-        on income.id_number = members.id_number
-    group by members.household_id
+    select household_id, out_of_pocket_12m, income_12m
+    from {{ ref('int_monitor_household_totals') }}
 
 ),
 

@@ -3,12 +3,7 @@
 
 with dependencies as (
 
-    select distinct
-        result_figures.result,
-        rule_sources.source
-    from {{ ref('result_figures') }} as result_figures
-    inner join {{ ref('rule_sources') }} as rule_sources
-        on rule_sources.figure = result_figures.figure
+    select result, source from {{ ref('int_result_sources') }}
 
 ),
 

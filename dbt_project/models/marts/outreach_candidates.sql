@@ -30,8 +30,9 @@ select
     cast(households.monthly_amount as {{ dbt.type_bigint() }}) as monthly_amount,
     cast(households.member_count as {{ dbt.type_bigint() }}) as member_count,
     households.reason_codes,
-    completeness.complete,
-    completeness.missing_sources,
+    completeness.complete and households.complete as complete,
+    {{ hedui.sorted_string_array_union(
+        'completeness.missing_sources', 'households.missing_sources') }} as missing_sources,
     cast(households.policy_version as {{ dbt.type_string() }}) as policy_version
 from households
 cross join completeness

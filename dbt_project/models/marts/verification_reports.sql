@@ -38,8 +38,9 @@ reports as (
         results.monthly_amount,
         results.single_person_dibao_count,
         results.reason_codes,
-        completeness.complete,
-        completeness.missing_sources,
+        -- the household result adds sources that quarantined rows naming a member
+        coalesce(results.complete, completeness.complete) as complete,
+        coalesce(results.missing_sources, completeness.missing_sources) as missing_sources,
         completeness.sources_as_of,
         params.policy_version
     from {{ ref('int_requests') }} as requests
