@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -442,3 +443,25 @@ def test_tampered_audit_log_shows_on_the_audit_page(tmp_path: Path) -> None:
         con.execute("UPDATE audit_log SET row_count = 0 WHERE action = 'view.household'")
     html = login(dep.app, "audit1").get("/audit").text
     assert "Hash chain broken" in html
+
+
+def test_repeated_wrong_passwords_lock_the_user_name(tmp_path: Path) -> None:
+    dep = make_deployment(tmp_path)
+    clock = [1000.0]
+    dep.app.state.login_throttle.clock = lambda: clock[0]
+    client = TestClient(dep.app)
+    token = csrf_of(client.get("/login").text)
+
+    def attempt(password: str, username: str = "staff1") -> int:
+        data = {"username": username, "password": password, "csrf": token}
+        return client.post("/login", data=data, follow_redirects=False).status_code
+
+    assert [attempt("wrong") for _ in range(4)] == [401] * 4
+    assert attempt("wrong") == 429  # the fifth failure locks staff1
+    assert attempt(PASSWORDS["staff1"]) == 429  # even the right password, while locked
+    assert login(dep.app, "audit1")  # other names are not affected
+    refused = dep.audit.records(3, action="login")
+    assert [json.loads(r.detail)["reason"] for r in refused[1:]] == [
+        "locked", "wrong password, now locked"]
+    clock[0] += 901  # the lock expires
+    assert attempt(PASSWORDS["staff1"]) == 303

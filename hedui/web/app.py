@@ -21,6 +21,7 @@ from hedui.web.routes import audit_admin, auth, lookup, quality
 from hedui.web.routes.common import render
 from hedui.web.security import Forbidden, LoginRequired, security_headers
 from hedui.web.templating import make_templates
+from hedui.web.throttle import LoginThrottle
 from hedui.web.users import UserStore
 from hedui.web.warehouse import WarehouseMissing
 
@@ -34,6 +35,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.users = UserStore(config.users_db)
     app.state.audit = AuditLog(config.audit_db)
     app.state.templates = make_templates()
+    app.state.login_throttle = LoginThrottle()
 
     app.middleware("http")(security_headers)
     app.add_middleware(

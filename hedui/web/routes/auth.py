@@ -34,8 +34,12 @@ def login(
 ) -> Response:
     check_csrf(request, csrf)
     username = username.strip()[:40]
-    user = user_store(request).authenticate(username, password)
+    throttle = request.app.state.login_throttle
+    wait = throttle.locked_for(username)
+    user = None if wait else user_store(request).authenticate(username, password)
     if user is None:
+        locks = not wait and throttle.failed(username)
+        reason = "locked" if wait else ("wrong password, now locked" if locks else "wrong password")
         audit_log(request).append(
             AuditEvent(
                 username or "-",
@@ -43,17 +47,25 @@ def login(
                 "login",
                 username or "-",
                 outcome="refused",
-                detail={"client": client(request)},
+                detail={"client": client(request), "reason": reason},
             )
         )
+        if wait or locks:
+            minutes = max(1, round((wait or throttle.lockout_s) / 60))
+            error = (f"尝试次数过多，请 {minutes} 分钟后再试 (too many failed sign-ins: try again "
+                     f"in {minutes} min)")
+            status = 429
+        else:
+            error, status = "用户名或密码错误 (wrong user name or password)", 401
         return render(
             request,
             "login.html",
-            status_code=401,
+            status_code=status,
             next=safe_next(next),
-            error="用户名或密码错误 (wrong user name or password)",
+            error=error,
             username=username,
         )
+    throttle.succeeded(username)
     request.session.clear()
     request.session["user"] = user.username
     request.session["login_at"] = datetime.now(UTC).isoformat(timespec="seconds")
