@@ -46,15 +46,22 @@ Runs at 02:00 Asia/Shanghai for the run date = the logical date in Asia/Shanghai
 3. **build**: load the validated deliveries and run one `dbt build` into a staging warehouse file.
 4. **audit**: dbt test results, row accounting, completeness; a failed audit stops the publish.
 5. **publish**: atomic swap of the published warehouse (previous versions kept; `hedui rollback`).
-6. **report**: the run summary (sources, tiers, warnings, reviews, outreach, where the reports are).
+6. **report**: the run summary (sources, tiers, warnings, reviews, outreach, where the reports are);
+   an alert when the run published with sources failed, missing or late.
+
+Alerts (task failures, degraded runs) are `HEDUI ALERT {json}` log lines and, with
+`HEDUI_ALERT_WEBHOOK` set, a JSON POST to that URL.
 """
 
 
 def _notify_failure(context: dict) -> None:
-    """Failure callback: one line a data engineer can act on (no personal data in it)."""
+    """Failure callback: an alert a data engineer can act on (no personal data in it)."""
+    from hedui.alerts import task_failed
+    from hedui.validation.privacy import mask
+
     ti = context.get("task_instance")
-    print(f"HEDUI TASK FAILED: dag={ti.dag_id} task={ti.task_id} run={ti.run_id} "
-          f"try={ti.try_number} error={context.get('exception')!r}")
+    task_failed(ti.dag_id, ti.task_id, ti.run_id, ti.try_number,
+                mask(repr(context.get("exception"))) or "")
 
 
 @dag(

@@ -206,8 +206,10 @@ def publish_step(ctx: RunContext, audited: dict[str, Any]) -> dict[str, Any]:
 
 def report_step(ctx: RunContext) -> dict[str, Any]:
     """Summarise the published run and write it to ``<workspace>/reports/<date>/summary.json``."""
+    from hedui.alerts import run_degraded
     from hedui.summary import run_summary, write_summary
 
     summary = run_summary(published_warehouse(ctx), ctx)
     path = write_summary(summary, ctx.root / "reports" / ctx.run_date)
-    return {"summary": str(path)}
+    alert = run_degraded(summary)
+    return {"summary": str(path), "alert": alert["message"] if alert else None}
