@@ -197,8 +197,8 @@ def test_quarantined_rows_name_their_persons_in_the_validated_zone_only(tmp_path
     write_landing(tmp_path / "landing", "death", D, table)
     run = _run(tmp_path, D, ["death"])
     assert _dq(run)["death"]["rows_quarantined"] == 1
-    persons = tmp_path / "validated" / "death" / D.isoformat() / "quarantined_persons.parquet"
+    keys = tmp_path / "validated" / "death" / D.isoformat() / "quarantined_keys.parquet"
     named = table.column("id_number").to_pylist()[3]
-    assert pq.read_table(persons).column("id_number").to_pylist() == [named]
+    assert pq.read_table(keys).to_pylist() == [{"key_kind": "person", "key": named}]
     dq_bytes = b"".join(p.read_bytes() for p in (tmp_path / "dq").rglob("*") if p.is_file())
     assert named.encode() not in dq_bytes

@@ -19,7 +19,7 @@ from hedui.warehouse import build_warehouse
 from hedui.warehouse.dbt_runner import dbt_docs_generate
 from hedui.warehouse.pseudonyms import KEY_ENV
 from hedui.warehouse.publishable import export_published
-from hedui.warehouse.testing import write_delivery, write_quarantined_persons, write_run
+from hedui.warehouse.testing import write_delivery, write_quarantined_keys, write_run
 
 D = date(2026, 11, 27)
 KEY = "build-test-secret"
@@ -271,7 +271,10 @@ def _build(
         write_delivery(validated, "vehicle", D - timedelta(days=2), c.rows["vehicle"])
     write_run(validated, dq, D, c.rows, statuses)
     for source, keys in (quarantined or {}).items():
-        write_quarantined_persons(validated, source, D, [c.ids.get(k, k) for k in keys])
+        write_quarantined_keys(
+            validated, source, D,
+            [("person", c.ids[k]) if k in c.ids else tuple(k.split(":")) for k in keys],
+        )
     warehouse = root / "warehouse.duckdb"
     _, built = build_warehouse(D, validated, dq, warehouse, target_path=root / "dbt-target")
     built.raise_for_failure()
@@ -302,10 +305,16 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, key_env: object) -> Path
 @pytest.fixture(scope="module")
 def partial(tmp_path_factory: pytest.TempPathFactory, key_env: object) -> Path:
     """Every source passed, but quarantined rows named members of H2 (deposit, tax) and H9
-    (vehicle), and someone who is in no household."""
+    (vehicle), someone who is in no household, and H10 by its household number (a hukou row
+    whose ID number was unreadable)."""
     return _build(
         tmp_path_factory.mktemp("partial"),
-        quarantined={"deposit": ["h2a"], "tax": ["h2b"], "vehicle": ["h9", "120101199001011237"]},
+        quarantined={
+            "deposit": ["h2a"],
+            "tax": ["h2b"],
+            "vehicle": ["h9", "person:120101199001011237"],
+            "hukou": ["hukou:100000010"],
+        },
     )
 
 
@@ -444,14 +453,15 @@ def test_quarantined_rows_of_a_member_make_the_result_incomplete(partial: Path) 
         r["household_id"]: r
         for r in _rows(partial, "select * from marts.household_verification")
     }
-    h2, h9 = rows["100000002"], rows["100000009"]
+    h2, h9, h10 = rows["100000002"], rows["100000009"], rows["100000010"]
     assert (h2["complete"], h2["missing_sources"]) == (False, ["deposit", "tax"])
     assert (h9["complete"], h9["missing_sources"]) == (False, ["vehicle"])
+    assert (h10["complete"], h10["missing_sources"]) == (False, ["hukou"])
     # the figures are still those of the rows that loaded; the flag says they may be partial
     assert (h2["tier"], h2["monthly_amount"]) == ("dibao", 820)
     assert (h9["tier"], h9["reason_codes"]) == ("none", ["A1"])
-    others = [r for k, r in rows.items() if k not in ("100000002", "100000009")]
-    assert len(others) == len(EXPECTED) - 2
+    others = [r for k, r in rows.items() if k not in ("100000002", "100000009", "100000010")]
+    assert len(others) == len(EXPECTED) - 3
     assert all(r["complete"] and r["missing_sources"] == [] for r in others)
     report = _rows(partial, "select * from marts.verification_reports where request_id = 'R1'")
     assert report[0]["complete"] is False

@@ -53,3 +53,14 @@
     {#- Aggregate evidence_item rows into a JSON array, in a deterministic order. -#}
     '[' || coalesce({{ dbt.listagg(item, "', '", 'order by ' ~ order_by) }}, '') || ']'
 {%- endmacro %}
+
+{% macro warning_window_labels(recent_months='recent_months', base_months='base_months') -%}
+    {#- Select items naming the two comparison windows of the W_INCOME_DROP / W_JOB_LOSS rules as
+        'YYYY-MM..YYYY-MM': recent_window (the last recent_months full months before D's month)
+        and base_window (the base_months full months before those); needs run_month_index. -#}
+    {{ hedui.period_of_month_index('run_month_index - ' ~ recent_months) }} || '..'
+        || {{ hedui.period_of_month_index('run_month_index - 1') }} as recent_window,
+    {{ hedui.period_of_month_index('run_month_index - ' ~ recent_months ~ ' - ' ~ base_months) }}
+        || '..' || {{ hedui.period_of_month_index('run_month_index - ' ~ recent_months ~ ' - 1') }}
+        as base_window
+{%- endmacro %}

@@ -23,7 +23,7 @@ from hedui.validation.compiler import MACROS, TABLE_LEVEL, Compiled, compile_exp
 from hedui.validation.compiler import literal as lit
 from hedui.validation.results import not_evaluated, substitute, suite_result, validation_result
 from hedui.validation.suites import build_suite
-from hedui.warehouse.deliveries import quarantined_persons_path
+from hedui.warehouse.deliveries import HOUSEHOLD_KEY_COLUMNS, quarantined_keys_path
 
 CHECKED = "hd_checked"
 
@@ -212,7 +212,7 @@ def validate_delivery(
     run.rows_loaded = n - run.rows_quarantined
     if rejected is None:
         _write_validated(con, source, present, validated_path)
-        _write_quarantined_persons(con, source, present, quarantined_persons_path(validated_path))
+        _write_quarantined_keys(con, source, present, quarantined_keys_path(validated_path))
     run.reason_counts = dict(
         con.execute(
             f"SELECT reason_code, count(*) FROM read_parquet({lit(str(quarantine_path))}) "
@@ -249,20 +249,25 @@ def _write_quarantine(
     )
 
 
-def _write_quarantined_persons(
+def _write_quarantined_keys(
     con: duckdb.DuckDBPyConnection, source: Source, present: list[str], path: Path
 ) -> None:
-    """The distinct ID numbers in the ID columns of the rows quarantined from an accepted
-    delivery: those persons' data of this source is incomplete for the run."""
-    columns = [c.name for c in source.columns if c.type == "id_number" and c.name in present]
+    """The persons (ID columns, key_kind 'person') and households (the household number of
+    hukou, case and request rows, key_kind = the result kind) named by the rows quarantined
+    from an accepted delivery: their data of this source is incomplete for the run."""
+    keys = [(c.name, "person") for c in source.columns if c.type == "id_number"]
+    if source.name in HOUSEHOLD_KEY_COLUMNS:
+        keys.append(HOUSEHOLD_KEY_COLUMNS[source.name])
     selects = [
-        f"SELECT upper(trim(CAST({ident(c)} AS VARCHAR))) AS id_number FROM {CHECKED} "
-        "WHERE hd_any" for c in columns
-    ] or ["SELECT NULL::VARCHAR AS id_number WHERE FALSE"]
+        f"SELECT {lit(kind)} AS key_kind, upper(trim(CAST({ident(col)} AS VARCHAR))) AS key "
+        f"FROM {CHECKED} WHERE hd_any"
+        for col, kind in keys
+        if col in present
+    ] or ["SELECT NULL::VARCHAR AS key_kind, NULL::VARCHAR AS key WHERE FALSE"]
     tmp = path.with_name(path.name + ".tmp")
     con.execute(
-        f"COPY (SELECT DISTINCT id_number FROM ({' UNION ALL '.join(selects)}) "
-        f"WHERE id_number IS NOT NULL AND id_number <> '' ORDER BY id_number) "
+        f"COPY (SELECT DISTINCT key_kind, key FROM ({' UNION ALL '.join(selects)}) "
+        f"WHERE key IS NOT NULL AND key <> '' ORDER BY key_kind, key) "
         f"TO {lit(str(tmp))} (FORMAT parquet)"
     )
     os.replace(tmp, path)

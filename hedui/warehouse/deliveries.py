@@ -17,7 +17,16 @@ from pathlib import Path
 from hedui.registry import Source
 
 DATA_FILE = "data.parquet"
-QUARANTINED_PERSONS_FILE = "quarantined_persons.parquet"
+QUARANTINED_KEYS_FILE = "quarantined_keys.parquet"
+
+#: Sources whose rows make up a household a result is about: the column holding its number and
+#: the result kind (int_household_members). A quarantined row of such a source leaves that
+#: household short of a member even when the member's ID number is unreadable.
+HOUSEHOLD_KEY_COLUMNS: dict[str, tuple[str, str]] = {
+    "hukou": ("household_no", "hukou"),
+    "assistance_roll": ("case_no", "case"),
+    "verification_request": ("request_id", "request"),
+}
 
 #: Window sources whose rows stay relevant after they leave the delivery window.
 HISTORY_SOURCES = frozenset({"death"})
@@ -92,7 +101,7 @@ def _path(root: Path, source: str, day: date) -> Path:
     return Path(root) / source / day.isoformat() / DATA_FILE
 
 
-def quarantined_persons_path(data_path: Path) -> Path:
-    """Beside a validated delivery: the ID numbers named by its quarantined rows (personal
-    data, kept in the validated zone, never in the dq outputs)."""
-    return Path(data_path).with_name(QUARANTINED_PERSONS_FILE)
+def quarantined_keys_path(data_path: Path) -> Path:
+    """Beside a validated delivery: the persons (ID numbers) and households named by its
+    quarantined rows (personal data: kept in the validated zone, never in the dq outputs)."""
+    return Path(data_path).with_name(QUARANTINED_KEYS_FILE)

@@ -4,7 +4,7 @@ Input (written by validation): ``<validated_root>/<source>/<YYYY-MM-DD>/data.par
 contract columns plus ``_file``, ``_line``) and ``<dq_root>/<YYYY-MM-DD>/dq_source_runs.parquet``
 and ``quarantine.parquet``. Output: ``raw.<source>`` for the 22 sources (``_delivery_date``
 added), ``raw.source_status``, ``raw.dq_source_runs``, ``raw.quarantine``,
-``raw.quarantined_persons`` and ``raw.identity``.
+``raw.quarantined_keys`` and ``raw.identity``.
 
 The raw layer is always built in DuckDB (``INSERT ... FROM read_parquet``); ``load_postgres``
 copies that same layer into PostgreSQL with ``COPY``, so both warehouses get identical input.
@@ -25,7 +25,7 @@ from hedui.registry import Source, load_registry
 from hedui.warehouse.deliveries import (
     Part,
     plan_source,
-    quarantined_persons_path,
+    quarantined_keys_path,
     window_column,
 )
 from hedui.warehouse.history import load_history
@@ -149,7 +149,7 @@ def load_raw(
         result.rows[source.name] = _load_source(con, schema, source, parts)
         if parts:
             latest[source.name] = parts[0]
-    result.rows["quarantined_persons"] = _load_quarantined_persons(con, schema, latest)
+    result.rows["quarantined_keys"] = _load_quarantined_keys(con, schema, latest)
     dq_dir = Path(dq_root) / run_date.isoformat()
     for table in ("dq_source_runs", "quarantine"):
         result.rows[table] = _load_dq_table(con, schema, table, dq_dir / f"{table}.parquet")
@@ -199,18 +199,18 @@ def _load_source(
     return _count(con, table)
 
 
-def _load_quarantined_persons(
+def _load_quarantined_keys(
     con: duckdb.DuckDBPyConnection, schema: str, latest: dict[str, Part]
 ) -> int:
-    """raw.quarantined_persons from the quarantined-persons file beside each latest delivery."""
-    table = _table(schema, "quarantined_persons")
-    _create_empty(con, table, extra_columns("quarantined_persons"))
+    """raw.quarantined_keys from the quarantined-keys file beside each latest delivery."""
+    table = _table(schema, "quarantined_keys")
+    _create_empty(con, table, extra_columns("quarantined_keys"))
     for name, part in sorted(latest.items()):
-        path = quarantined_persons_path(part.path)
+        path = quarantined_keys_path(part.path)
         if path.is_file():
             con.execute(
-                f"INSERT INTO {table} SELECT {lit(name)}, CAST(id_number AS VARCHAR) "
-                f"FROM read_parquet({lit(path)})"
+                f"INSERT INTO {table} SELECT {lit(name)}, CAST(key_kind AS VARCHAR), "
+                f"CAST(key AS VARCHAR) FROM read_parquet({lit(path)})"
             )
     return _count(con, table)
 

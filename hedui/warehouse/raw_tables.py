@@ -96,12 +96,14 @@ EXTRA_TABLES: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
             ("reason", "string", "Human-readable reason (never a value)."),
         ),
     ),
-    "quarantined_persons": (
-        "Persons named (in an ID column) by rows quarantined from the delivery of each source "
+    "quarantined_keys": (
+        "Persons and households named by rows quarantined from the delivery of each source "
         "that was loaded: their data of that source is incomplete for the run. Restricted.",
         (
             ("source", "string", "Source name."),
-            ("id_number", "string", "Resident ID number found in a quarantined row."),
+            ("key_kind", "string", "person (key: an ID number) | hukou | case | request (key: "
+             "the household, case or request number)."),
+            ("key", "string", "The ID number or number named by a quarantined row."),
         ),
     ),
     # Monitoring state across nights (hedui.warehouse.history): the previously published

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from hedui.registry import get_source, source_names
-from hedui.warehouse.deliveries import DATA_FILE, quarantined_persons_path
+from hedui.warehouse.deliveries import DATA_FILE, quarantined_keys_path
 
 DQ_SCHEMA = pa.schema(
     [
@@ -70,13 +70,21 @@ def write_delivery(
     return path
 
 
-def write_quarantined_persons(
-    validated_root: Path, source: str, day: date, id_numbers: Iterable[str]
+def write_quarantined_keys(
+    validated_root: Path, source: str, day: date, keys: Iterable[tuple[str, str]]
 ) -> Path:
-    """The ID numbers named by quarantined rows of a validated delivery (as validation writes)."""
-    path = quarantined_persons_path(Path(validated_root) / source / day.isoformat() / DATA_FILE)
+    """The (key_kind, key) pairs named by quarantined rows of a validated delivery, as
+    validation writes them (key_kind: person | hukou | case | request)."""
+    path = quarantined_keys_path(Path(validated_root) / source / day.isoformat() / DATA_FILE)
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.table({"id_number": pa.array(sorted(id_numbers), pa.string())}), path)
+    pairs = sorted(keys)
+    table = pa.table(
+        {
+            "key_kind": pa.array([k for k, _ in pairs], pa.string()),
+            "key": pa.array([v for _, v in pairs], pa.string()),
+        }
+    )
+    pq.write_table(table, path)
     return path
 
 

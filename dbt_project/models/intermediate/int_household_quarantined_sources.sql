@@ -1,20 +1,35 @@
 -- Per household (hukou, case, request): the sources its result depends on from which rows
--- naming one of its members were quarantined. Part of that member's data is missing, so the
--- result is incomplete (policy.md §7: missing data is never zero), even though the source as a
--- whole was usable.
+-- naming one of its members, or the household itself (its hukou, case or request number), were
+-- quarantined. Part of the household's data is missing, so the result is incomplete (policy.md
+-- §7: missing data is never zero), even though the source as a whole was usable.
 
-with quarantined as (
+with keys as (
 
-    select distinct
-        members.household_kind,
-        members.household_id,
-        persons.source
+    select source, key_kind, key from {{ source('hedui', 'quarantined_keys') }}
+
+),
+
+named as (
+
+    select members.household_kind, members.household_id, keys.source
     from {{ ref('int_household_members') }} as members
-    inner join {{ source('hedui', 'quarantined_persons') }} as persons
-        on persons.id_number = members.id_number
+    inner join keys
+        on keys.key_kind = 'person'
+        and keys.key = members.id_number
+    union all
+    select key_kind as household_kind, key as household_id, source
+    from keys
+    where key_kind <> 'person'
+
+),
+
+quarantined as (
+
+    select distinct named.household_kind, named.household_id, named.source
+    from named
     inner join {{ ref('int_result_sources') }} as dependencies
-        on dependencies.result = members.household_kind
-        and dependencies.source = persons.source
+        on dependencies.result = named.household_kind
+        and dependencies.source = named.source
 
 )
 

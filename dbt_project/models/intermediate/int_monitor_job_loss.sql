@@ -19,12 +19,7 @@ with params as (
 
 windows as (
 
-    select
-        {{ hedui.period_of_month_index('run_month_index - recent_months') }} || '..'
-            || {{ hedui.period_of_month_index('run_month_index - 1') }} as recent_window,
-        {{ hedui.period_of_month_index('run_month_index - recent_months - base_months') }}
-            || '..' || {{ hedui.period_of_month_index('run_month_index - recent_months - 1') }}
-            as base_window
+    select {{ hedui.warning_window_labels() }}
     from params
 
 ),
