@@ -7,8 +7,9 @@
 --   resolved  fired in the previous run, known not to fire today: keeps its last severity and
 --             evidence, last_seen = the last run it fired;
 --   carried   fired in the previous run but cannot be evaluated today (a source of the rule, or
---             of the household's monitoring, is unusable): reported as ongoing with
---             complete = false and the missing sources, never resolved (missing is never "no").
+--             of the household's monitoring, is unusable, or rows of a source of the rule naming
+--             the household were quarantined): reported as ongoing with complete = false and
+--             the missing sources, never resolved (missing is never "no").
 -- "Previous run" is the latest run date before D in the run log; first_seen is the first run of
 -- the current streak of consecutive runs in which the warning fired (or was carried).
 
@@ -121,18 +122,35 @@ members as (
 
 ),
 
+quarantined as (
+
+    -- per hukou household and rule: the rule's sources with quarantined rows of the household
+    select
+        households.household_id,
+        rule_sources.rule_code,
+        {{ hedui.sorted_string_array_agg('households.source') }} as missing_sources
+    from {{ ref('int_quarantined_households') }} as households
+    inner join {{ ref('monitor_rule_sources') }} as rule_sources
+        on rule_sources.source = households.source
+    where households.household_kind = 'hukou'
+    group by households.household_id, rule_sources.rule_code
+
+),
+
 not_fired as (
 
     -- fired in the previous run, not today: resolved when known, else carried forward
     select
         previous.*,
         coalesce(rules.is_known, false)
+            and quarantined.household_id is null
             and case
                 when households.household_id is not null then households.monitored is not null
                 else coalesce(members.is_known, false)
             end as is_known,
         case
             when not coalesce(rules.is_known, false) then rules.missing_sources
+            when quarantined.household_id is not null then quarantined.missing_sources
             else population.missing_sources
         end as missing_sources
     from previous
@@ -141,6 +159,9 @@ not_fired as (
         and today.warning_code = previous.warning_code
     left join rules on rules.rule_code = previous.warning_code
     left join households on households.household_id = previous.household_id
+    left join quarantined
+        on quarantined.household_id = previous.household_id
+        and quarantined.rule_code = previous.warning_code
     cross join population
     cross join members
     where today.household_id is null
