@@ -32,7 +32,9 @@ DOC = """
 ### Hedui nightly run (核对 · 低收入人口动态监测)
 
 Runs at 02:00 Asia/Shanghai for the run date = the logical date in Asia/Shanghai, or the
-`run_date` param when triggered by hand (a backfill sets the logical dates).
+`run_date` param when triggered by hand. Backfill one run at a time (each night's monitoring
+history builds on the previous publish): `airflow backfill create --dag-id hedui_nightly
+--max-active-runs 1 --from-date D --to-date ET23:59`.
 
 1. **source** (a task group mapped over the 22 sources of the registry; each source moves on
    as soon as its own delivery has landed):

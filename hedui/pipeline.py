@@ -159,6 +159,7 @@ def build_step(ctx: RunContext) -> dict[str, Any]:
     Everything is rebuilt from scratch into files of this run only, so a build killed half-way
     leaves nothing that a rerun or a reader could pick up.
     """
+    from hedui.publish import published_token
     from hedui.warehouse import build_warehouse
     from hedui.warehouse.publishable import export_published
 
@@ -166,6 +167,7 @@ def build_step(ctx: RunContext) -> dict[str, Any]:
     work.parent.mkdir(parents=True, exist_ok=True)
     _remove_duckdb(work)
     _remove_duckdb(staging)
+    based_on = published_token(Path(ctx.warehouse))
     previous = published_warehouse(ctx)
     _loaded, built = build_warehouse(
         ctx.day, ctx.validated, ctx.dq, work,
@@ -176,7 +178,12 @@ def build_step(ctx: RunContext) -> dict[str, Any]:
     if built.success:
         export_published(work, staging)
     _remove_duckdb(work)
-    return {"staging": str(staging), "success": built.success, "summary": summary}
+    return {
+        "staging": str(staging),
+        "success": built.success,
+        "summary": summary,
+        "based_on": based_on,
+    }
 
 
 def published_warehouse(ctx: RunContext) -> Path:
@@ -191,7 +198,7 @@ def audit_step(ctx: RunContext, built: dict[str, Any]) -> dict[str, Any]:
 
     report = audit_warehouse(Path(built["staging"]), ctx.day, build_ok=built["success"],
                              build_summary=built.get("summary", ""))
-    return {"staging": built["staging"], **report}
+    return {"staging": built["staging"], "based_on": built.get("based_on"), **report}
 
 
 def publish_step(ctx: RunContext, audited: dict[str, Any]) -> dict[str, Any]:
@@ -199,7 +206,10 @@ def publish_step(ctx: RunContext, audited: dict[str, Any]) -> dict[str, Any]:
     from hedui.publish import publish
 
     keep = int(os.environ.get("HEDUI_KEEP_VERSIONS", "7"))
-    version = publish(Path(audited["staging"]), Path(ctx.warehouse), ctx.run_date, keep=keep)
+    version = publish(
+        Path(audited["staging"]), Path(ctx.warehouse), ctx.run_date, keep=keep,
+        based_on=audited.get("based_on"),
+    )
     Path(audited["staging"]).unlink(missing_ok=True)
     return {"version": version.id, "published": str(published_warehouse(ctx))}
 

@@ -34,6 +34,20 @@ def published_path(warehouse_dir: Path) -> Path:
     return Path(warehouse_dir) / PUBLISHED_NAME
 
 
+class PublishConflict(RuntimeError):
+    """The published warehouse changed after the build read it (another run or a rollback)."""
+
+
+def published_token(warehouse_dir: Path) -> str | None:
+    """Identifies the published file (None: nothing published). Published files are never
+    written in place, only swapped in by rename, so the inode changes with every publish."""
+    try:
+        st = published_path(warehouse_dir).stat()
+    except FileNotFoundError:
+        return None
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}"
+
+
 def _versions_file(warehouse_dir: Path) -> Path:
     return Path(warehouse_dir) / "versions.json"
 
@@ -77,9 +91,30 @@ def _swap_in(version_file: Path, warehouse_dir: Path) -> None:
     os.replace(tmp, target)
 
 
-def publish(staging_file: Path, warehouse_dir: Path, run_date: str, keep: int = 5) -> Version:
-    """Publish an audited staging warehouse file; keep the newest ``keep`` versions."""
+_ANY = "any"
+
+
+def publish(
+    staging_file: Path,
+    warehouse_dir: Path,
+    run_date: str,
+    keep: int = 5,
+    *,
+    based_on: str | None = _ANY,
+) -> Version:
+    """Publish an audited staging warehouse file; keep the newest ``keep`` versions.
+
+    ``based_on`` is the :func:`published_token` the build read its history from: when the
+    published warehouse has changed since (two runs built at once, or a rollback in between),
+    :class:`PublishConflict` is raised and nothing changes; rerun the date.
+    """
     warehouse_dir = Path(warehouse_dir)
+    if based_on != _ANY and published_token(warehouse_dir) != based_on:
+        raise PublishConflict(
+            f"the published warehouse changed after the {run_date} build read it (another run "
+            "published, or a rollback): its monitoring history would be out of date; nothing "
+            "was published, rerun this date"
+        )
     versions_dir = warehouse_dir / "versions"
     versions_dir.mkdir(parents=True, exist_ok=True)
     existing = list_versions(warehouse_dir)

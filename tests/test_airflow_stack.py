@@ -125,10 +125,11 @@ def test_celery_stack_completes_the_nightly_dag(
             state = _run_state(env, run_id)
         tails = {p.name: p.read_text()[-2000:] for p in logs.iterdir()}
         assert state == "success", tails
-        # A backfill of run dates 2026-11-28..29 the way a data engineer starts one. No source
-        # delivered on those dates: the 11-27 deliveries stay in use (late, within 3 days).
-        _airflow(env, "backfill", "create", "--dag-id", "hedui_nightly",
-                 "--from-date", "2026-11-28", "--to-date", "2026-11-29T23:59")
+        # A backfill of run dates 2026-11-28..29 the way a data engineer starts one (one run at
+        # a time: each night's monitoring history builds on the previous night's publish). No
+        # source delivered on those dates: the 11-27 deliveries stay in use (late, 3 days).
+        _airflow(env, "backfill", "create", "--dag-id", "hedui_nightly", "--max-active-runs",
+                 "1", "--from-date", "2026-11-28", "--to-date", "2026-11-29T23:59")
         deadline = time.monotonic() + 900
         states = _backfill_states(env)
         while len(states) != 2 or not set(states) <= {"success", "failed"}:
