@@ -157,7 +157,7 @@ def test_celery_stack_completes_the_nightly_dag(
             "SELECT count(*) FROM marts.household_verification WHERE run_date = '2026-11-29'"
         ).fetchall()[0][0]
         statuses = con.execute(
-            "SELECT DISTINCT status, data_as_of FROM marts.dq_source_runs "
+            "SELECT DISTINCT status, delivered_on FROM marts.source_as_of "
             "WHERE run_date = '2026-11-29'"
         ).fetchall()
         runs = con.execute(
