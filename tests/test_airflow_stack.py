@@ -94,6 +94,8 @@ def test_celery_stack_completes_the_nightly_dag(
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
         # Only the runs this test asks for: no scheduled run for today's wall-clock date.
         "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
+        # A queue of its own: no other Celery worker on this Redis can take the test's tasks.
+        "AIRFLOW__OPERATORS__DEFAULT_QUEUE": f"hedui_test_{secrets.token_hex(4)}",
         "HEDUI_HOME": str(tmp_path / "ws"),
         "HEDUI_INBOX": str(small_city),
         "HEDUI_WAREHOUSE": str(tmp_path / "ws" / "warehouse"),
