@@ -42,6 +42,9 @@ class Batch:
     input: str
     header_map: Mapping[str, str] = field(default_factory=dict)
     digest: InputDigest | None = None
+    #: canonical column -> the type it was delivered as (a typed file's own column types;
+    #: "String" for text formats), so validation can name a retyped column
+    delivered_types: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def num_rows(self) -> int:

@@ -104,6 +104,7 @@ def make_batch(
     """
     mapping = map_headers(source, df.columns, input_name)
     canonical = df.rename(mapping)
+    delivered = {name: str(dtype) for name, dtype in canonical.schema.items()}
     text = as_text(canonical, source)
     if datetimes:
         text = strip_midnight(text, source)
@@ -112,7 +113,13 @@ def make_batch(
         pl.lit(lines).cast(pl.Int64).alias(LINE_COLUMN),
     )
     table = out.to_arrow(compat_level=pl.CompatLevel.newest())  # string views: no copy
-    return Batch(table=table, input=input_name, header_map=mapping, digest=digest)
+    return Batch(
+        table=table,
+        input=input_name,
+        header_map=mapping,
+        digest=digest,
+        delivered_types=delivered,
+    )
 
 
 def columns_to_frame(names: Sequence[str], columns: Sequence[Sequence[object]]) -> pl.DataFrame:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hedui import lineage
 from hedui.paths import dags_dir
 
 REPO_DAGS = dags_dir()
@@ -33,9 +34,17 @@ def _common(airflow_home: Path) -> dict[str, str]:
     }
 
 
-def local_env(airflow_home: Path) -> dict[str, str]:
-    """In-process runs: SQLite metadata in ``airflow_home``."""
+def lineage_env(workspace: Path) -> dict[str, str]:
+    """OpenLineage for every task (the provider's listener): file transport into
+    ``<workspace>/lineage/``, HTTP with ``HEDUI_LINEAGE_URL`` (hedui.lineage)."""
+    return lineage.airflow_env(workspace)
+
+
+def local_env(airflow_home: Path, workspace: Path | None = None) -> dict[str, str]:
+    """In-process runs: SQLite metadata in ``airflow_home`` (by default ``<workspace>/.airflow``),
+    lineage into the workspace."""
     env = _common(airflow_home)
+    env.update(lineage_env(workspace or Path(airflow_home).parent))
     env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{airflow_home / 'airflow.db'}"
     env["AIRFLOW__CORE__EXECUTOR"] = "LocalExecutor"
     return env
@@ -48,12 +57,18 @@ def production_env(
     redis_url: str,
     jwt_secret: str,
     api_url: str,
+    workspace: Path | None = None,
 ) -> dict[str, str]:
     """The production stack: PostgreSQL metadata + Celery result backend, Redis broker.
 
-    ``postgres_url`` is ``user[:password]@host:port/database``.
+    ``postgres_url`` is ``user[:password]@host:port/database``; lineage goes into
+    ``workspace`` (default ``$HEDUI_HOME``; neither set: no lineage) unless
+    ``HEDUI_LINEAGE_URL`` names an HTTP endpoint.
     """
     env = _common(airflow_home)
+    home = workspace or os.environ.get("HEDUI_HOME")
+    if home or os.environ.get(lineage.URL_ENV):
+        env.update(lineage_env(Path(home or ".")))
     env.update(
         {
             "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",

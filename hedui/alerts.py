@@ -28,8 +28,12 @@ def send(kind: str, message: str, **fields: Any) -> dict[str, Any]:
         try:
             import httpx
 
-            httpx.post(url, content=line.encode(), timeout=5.0,
-                       headers={"Content-Type": "application/json"}).raise_for_status()
+            httpx.post(
+                url,
+                content=line.encode(),
+                timeout=5.0,
+                headers={"Content-Type": "application/json"},
+            ).raise_for_status()
         except Exception as exc:
             log.error("alert webhook failed: %s", type(exc).__name__)
     return payload
@@ -39,7 +43,11 @@ def task_failed(dag_id: str, task_id: str, run_id: str, try_number: int, error: 
     return send(
         "task_failed",
         f"{dag_id}.{task_id} failed (try {try_number})",
-        dag_id=dag_id, task_id=task_id, run_id=run_id, try_number=try_number, error=error,
+        dag_id=dag_id,
+        task_id=task_id,
+        run_id=run_id,
+        try_number=try_number,
+        error=error,
     )
 
 
@@ -60,6 +68,8 @@ def run_degraded(summary: dict[str, Any]) -> dict | None:
         "run_degraded",
         f"run {summary.get('run_date')} published with {'; '.join(parts)}; "
         f"{incomplete} household results incomplete",
-        run_date=summary.get("run_date"), unusable=unusable, late=late,
+        run_date=summary.get("run_date"),
+        unusable=unusable,
+        late=late,
         incomplete_results=incomplete,
     )

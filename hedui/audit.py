@@ -8,18 +8,16 @@ from typing import Any
 
 import duckdb
 
-#: Marts a run must produce, with whether they must hold rows for the run date.
-REQUIRED_MARTS: dict[str, bool] = {
-    "household_verification": True,
-    "verification_reports": False,
-    "outreach_candidates": False,
-    "dq_source_runs": True,
-    "quarantine": False,
-}
-OPTIONAL_MARTS = ("low_income_population", "return_to_poverty_warnings", "recipient_reviews")
+from hedui import duck
+from hedui.warehouse.outputs import published_outputs
 
-# An 18-character resident ID number standing on its own (not inside a longer token).
-ID_PATTERN = r"(^|[^0-9A-Za-z])[1-9][0-9]{16}[0-9Xx]($|[^0-9A-Za-z])"
+# A resident ID number standing on its own (not inside a longer token): 18 characters (17 digits
+# and a check character) or the old 15-digit form.
+ID_PATTERN = r"(^|[^0-9A-Za-z])([1-9][0-9]{16}[0-9Xx]|[1-9][0-9]{14})($|[^0-9A-Za-z])"
+# Types scanned: text, and anything that can hold text (lists, structs, maps, unions, JSON),
+# cast to text.
+_TEXT_LIKE = ("VARCHAR", "JSON", "BLOB")
+_NESTED = ("[]", "STRUCT(", "MAP(", "UNION(")
 
 
 class AuditError(RuntimeError):
@@ -33,18 +31,25 @@ def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
     return {r[0] for r in rows}
 
 
+def _text_like(data_type: str) -> bool:
+    upper = data_type.upper()
+    return upper in _TEXT_LIKE or upper.startswith("VARCHAR") or any(n in upper for n in _NESTED)
+
+
 def _raw_id_columns(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str]:
-    """Text columns of the marts that hold something shaped like a raw ID number."""
+    """Text-like columns of the marts (lists and structs cast to text) that hold something
+    shaped like a raw ID number, 15 or 18 characters."""
     found = []
     cols = con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns "
-        "WHERE table_schema = 'marts' AND data_type = 'VARCHAR'"
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'marts'"
     ).fetchall()
-    for table, column in cols:
-        if table not in tables or column.endswith("_key"):
+    for table, column, data_type in cols:
+        if table not in tables or column.endswith("_key") or not _text_like(data_type):
             continue
+        text = f'CAST("{column}" AS VARCHAR)'
         hits = con.execute(
-            f'SELECT count(*) FROM marts."{table}" WHERE regexp_matches("{column}", ?)',
+            f'SELECT count(*) FROM marts."{table}" WHERE regexp_matches({text}, ?)',
             [ID_PATTERN],
         ).fetchall()[0][0]
         if hits:
@@ -56,27 +61,24 @@ def audit_warehouse(
     staging: Path, run_date: date, *, build_ok: bool = True, build_summary: str = ""
 ) -> dict[str, Any]:
     """Check the build, the marts, row accounting and privacy; raise :class:`AuditError`."""
+    if not build_ok:  # a failed build exports nothing: there is no staging file to read
+        raise AuditError(f"dbt build failed: {build_summary or 'no summary'}")
     problems: list[str] = []
-    if not build_ok:
-        problems.append(f"dbt build failed: {build_summary}")
-    con = duckdb.connect(str(staging), read_only=True)
+    con = duck.connect(staging, read_only=True)
     try:
         marts = _tables(con, "marts")
         counts: dict[str, int] = {}
-        for table, needs_rows in REQUIRED_MARTS.items():
+        for output in published_outputs():
+            table = output.name
             if table not in marts:
-                problems.append(f"mart {table} is missing")
+                if output.required:
+                    problems.append(f"mart {table} is missing")
                 continue
             counts[table] = con.execute(
                 f"SELECT count(*) FROM marts.{table} WHERE run_date = ?", [run_date]
             ).fetchall()[0][0]
-            if needs_rows and counts[table] == 0:
+            if output.rows_required and counts[table] == 0:
                 problems.append(f"mart {table} has no rows for {run_date}")
-        for table in OPTIONAL_MARTS:
-            if table in marts:
-                counts[table] = con.execute(
-                    f"SELECT count(*) FROM marts.{table} WHERE run_date = ?", [run_date]
-                ).fetchall()[0][0]
         if "dq_source_runs" in marts:
             broken = con.execute(
                 "SELECT source FROM marts.dq_source_runs WHERE run_date = ? "

@@ -20,7 +20,25 @@ STAGES: dict[str, tuple[str | None, str]] = {
     "land": ("land_baseline", "vs DuckDB's native readers copying the same files to Parquet"),
     "validate": ("validate_baseline", "vs the same checks hand-written in DuckDB SQL (<= 2x)"),
     "build": ("build_baseline", "dbt build vs the same model SQL run as one DuckDB script (<= 3x)"),
+    "publish": (None, "one night's files and the published file: O(one night)"),
+    "simulate": ("build", "a two-step dibao reform in a new sandbox vs the nightly build (<= 2x)"),
+    "build_spark": (
+        "build",
+        "the build stage on local Spark (session mode, the machine's cores) vs DuckDB on the "
+        "same data: the cost of the path, not a claim about a cluster",
+    ),
+    "night": (
+        "floor",
+        "the whole night (hedui run: extract -> publish) vs reading every "
+        "delivery file once with DuckDB's native readers (goal <= 3x)",
+    ),
 }
+#: Stages without the slow per-stage baselines: the city, the night and its floor.
+QUICK_STAGES = ("generate", "night", "floor")
+#: Stages run only when asked for (``--engine spark``).
+OPT_IN_STAGES = ("build_spark",)
+#: ``--engine spark``: the city's deliveries, then the build stage on DuckDB and on Spark.
+SPARK_STAGES = ("generate", "land", "validate", "build", "build_spark")
 
 
 @dataclass
@@ -58,15 +76,22 @@ def measure(stage: str, workdir: Path, persons: int, date: str, repeat: int) -> 
     )
 
 
-def run_bench(persons: int, repeat: int, workdir: Path, date: str) -> list[Measurement]:
-    """Measure every stage (and its baseline) ``repeat`` times, in pipeline order."""
+def run_bench(
+    persons: int, repeat: int, workdir: Path, date: str, stages: list[str] | None = None
+) -> list[Measurement]:
+    """Measure every stage (and its baseline) ``repeat`` times, in pipeline order; ``stages``
+    limits it to those names (stages and baselines; later stages reuse the workdir's city)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    results: list[Measurement] = []
-    for stage, (baseline, _) in STAGES.items():
-        results.append(measure(stage, workdir, persons, date, repeat))
-        if baseline:
-            results.append(measure(baseline, workdir, persons, date, repeat))
-    return results
+    order = list(
+        dict.fromkeys(n for stage, (base, _) in STAGES.items() for n in (stage, base) if n)
+    )
+    unknown = sorted(set(stages or []) - set(order))
+    if unknown:
+        raise ValueError(f"unknown bench stages {unknown}; known: {order}")
+    chosen = [
+        n for n in order if (stages is None and n not in OPT_IN_STAGES) or n in (stages or ())
+    ]
+    return [measure(name, workdir, persons, date, repeat) for name in chosen]
 
 
 def ratios(results: list[Measurement]) -> dict[str, float]:

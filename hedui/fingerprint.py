@@ -5,18 +5,19 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import duckdb
+from hedui import duck
 
 
 def mart_fingerprints(warehouse: Path, schema: str = "marts") -> dict[str, str]:
-    """sha256 per table of the rows sorted on every column (order- and file-layout-free)."""
-    con = duckdb.connect(str(warehouse), read_only=True)
+    """sha256 per table or view of the rows sorted on every column (order- and file-layout-free;
+    the night files' manifest, which names versions and paths, is left out)."""
+    con = duck.connect(warehouse, read_only=True)
     try:
         tables = [
             r[0]
             for r in con.execute(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = ? "
-                "ORDER BY table_name",
+                "AND table_name <> 'published_nights' ORDER BY table_name",
                 [schema],
             ).fetchall()
         ]

@@ -104,12 +104,15 @@ def _write(
     rows = invalid = 0
     inputs = _Inputs()
     header_map: dict[str, str] = {}
+    delivered_types: dict[str, str] = {}
     with pq.ParquetWriter(
         folder / DATA_FILE, schema, compression="zstd", use_dictionary=_dictionary_columns(source)
     ) as writer:
         for batch in connector.extract(source, day):
             inputs.add(batch, source)
             header_map.update(batch.header_map)
+            for name, dtype in batch.delivered_types.items():
+                delivered_types.setdefault(name, dtype)
             for start in range(0, batch.num_rows, ROW_GROUP_ROWS):
                 typed, bad = type_batch(source, batch.table.slice(start, ROW_GROUP_ROWS))
                 writer.write_table(typed, row_group_size=ROW_GROUP_ROWS)
@@ -129,6 +132,7 @@ def _write(
         "schema": [{"name": f.name, "type": str(f.type)} for f in schema],
         "schema_hash": schema_hash(schema),
         "header_map": header_map,
+        "delivered_types": delivered_types,
         "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return rows, invalid, manifest

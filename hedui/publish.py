@@ -5,6 +5,8 @@ Layout under a warehouse directory::
     published.duckdb          what readers open (read-only); replaced by an atomic rename
     versions/<id>.duckdb      the last N published builds, hard links where the disk allows
     versions.json             [{id, run_date, sha256, published_seq}], newest last
+    nights/<table>/<date>/<id>.parquet   the nightly tables' rows, one file per run date, that
+                              the published file's views read (hedui/warehouse/nights.py)
 
 A reader that opened ``published.duckdb`` before a swap keeps reading the old file (its inode
 lives on); the next open sees the new one, whole. Nothing ever writes into the published file.
@@ -64,6 +66,7 @@ def _write_versions(warehouse_dir: Path, versions: list[Version]) -> None:
     path = _versions_file(warehouse_dir)
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps([asdict(v) for v in versions], indent=2) + "\n", "utf-8")
+    tmp.chmod(0o600)
     os.replace(tmp, path)
 
 
@@ -101,13 +104,20 @@ def publish(
     keep: int = 5,
     *,
     based_on: str | None = _ANY,
+    keep_nights: int | None = None,
 ) -> Version:
     """Publish an audited staging warehouse file; keep the newest ``keep`` versions.
+
+    The nightly tables' rows of ``run_date`` become new night files, every other night is
+    carried from the published file's manifest, the oldest dates beyond ``keep_nights`` (None:
+    all) are dropped, and night files no kept version names are deleted.
 
     ``based_on`` is the :func:`published_token` the build read its history from: when the
     published warehouse has changed since (two runs built at once, or a rollback in between),
     :class:`PublishConflict` is raised and nothing changes; rerun the date.
     """
+    from hedui.warehouse.nights import read_manifest, remove_unreferenced, write_published_file
+
     warehouse_dir = Path(warehouse_dir)
     if based_on != _ANY and published_token(warehouse_dir) != based_on:
         raise PublishConflict(
@@ -116,15 +126,28 @@ def publish(
             "was published, rerun this date"
         )
     versions_dir = warehouse_dir / "versions"
-    versions_dir.mkdir(parents=True, exist_ok=True)
+    # personal data: owner-only (shell access to these files is database-administrator access)
+    warehouse_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    warehouse_dir.chmod(0o700)
+    versions_dir.mkdir(mode=0o700, exist_ok=True)
     existing = list_versions(warehouse_dir)
     seq = (existing[-1].seq + 1) if existing else 1
-    version = Version(
-        id=f"{run_date}-{seq:04d}", run_date=run_date, sha256=file_sha256(staging_file), seq=seq
-    )
-    version_file = versions_dir / f"{version.id}.duckdb"
+    version_id = f"{run_date}-{seq:04d}"
+    version_file = versions_dir / f"{version_id}.duckdb"
     tmp = version_file.with_suffix(".partial")
-    shutil.copy2(staging_file, tmp)
+    tmp.unlink(missing_ok=True)
+    current = published_path(warehouse_dir)
+    write_published_file(
+        staging_file,
+        tmp,
+        warehouse_dir,
+        run_date,
+        version_id,
+        previous=current if current.exists() else None,
+        keep_nights=keep_nights,
+    )
+    version = Version(id=version_id, run_date=run_date, sha256=file_sha256(tmp), seq=seq)
+    tmp.chmod(0o600)
     os.replace(tmp, version_file)
     _swap_in(version_file, warehouse_dir)
     kept = [*existing, version][-keep:]
@@ -132,6 +155,9 @@ def publish(
     for old in existing:
         if old not in kept:
             (versions_dir / f"{old.id}.duckdb").unlink(missing_ok=True)
+    remove_unreferenced(
+        warehouse_dir, [read_manifest(versions_dir / f"{v.id}.duckdb") for v in kept]
+    )
     return version
 
 
@@ -149,8 +175,9 @@ def rollback(warehouse_dir: Path, version_id: str | None = None) -> Version:
     else:
         matches = [v for v in versions if v.id == version_id]
         if not matches:
-            raise LookupError(f"version {version_id!r} is not kept; kept: "
-                              + ", ".join(v.id for v in versions))
+            raise LookupError(
+                f"version {version_id!r} is not kept; kept: " + ", ".join(v.id for v in versions)
+            )
         chosen = matches[0]
     _swap_in(Path(warehouse_dir) / "versions" / f"{chosen.id}.duckdb", warehouse_dir)
     return chosen

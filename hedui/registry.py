@@ -1,4 +1,5 @@
-"""The source registry: the 22 source contracts as typed Python objects.
+"""The source registry: the source contracts as typed Python objects (the city's 22 local
+sources and the cross-region exchange answers).
 
 Everything that needs to know a source's shape (generator, connectors, landing schemas,
 expectations, dbt sources) reads it from here; ``contracts/sources.yaml`` is the only copy.
@@ -7,6 +8,7 @@ expectations, dbt sources) reads it from here; ``contracts/sources.yaml`` is the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -28,6 +30,15 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "id_number": pa.string(),
     "uscc": pa.string(),
 }
+
+#: Share of quarantined rows above which a delivery fails as a whole, unless the registry
+#: gives the source its own ``quarantine_max_share``; the share is judged once more than
+#: ``quarantine_min_rows`` rows are quarantined (a few bad rows of a small delivery are noise).
+DEFAULT_QUARANTINE_MAX_SHARE = 0.05
+DEFAULT_QUARANTINE_MIN_ROWS = 10
+
+#: Contract type spellings read as another type (``integer`` is ``int``).
+TYPE_ALIASES = {"integer": "int"}
 
 #: Types whose text must be parsed on landing (and can therefore fail to parse).
 PARSED_TYPES = frozenset({"int", "decimal", "date"})
@@ -55,7 +66,7 @@ class Source:
 
     name: str
     zh: str
-    category: Literal["government", "financial", "internal"]
+    category: Literal["government", "financial", "internal", "exchange"]
     agency: str
     kind: Literal["snapshot", "window"]
     format: Literal["csv", "xlsx", "parquet", "jsonl"]
@@ -66,6 +77,9 @@ class Source:
     window_months: int | None = None
     channel: str | None = None
     note: str = ""
+    #: above this share of quarantined rows the whole delivery fails (registry, default 5 %)
+    quarantine_max_share: float = DEFAULT_QUARANTINE_MAX_SHARE
+    quarantine_min_rows: int = DEFAULT_QUARANTINE_MIN_ROWS
     _by_name: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -103,12 +117,24 @@ class Source:
     def file_extension(self) -> str:
         return self.format
 
+    @property
+    def is_monthly_window(self) -> bool:
+        """A window source keyed by period (YYYY-MM): a delivery holds full months only."""
+        return self.kind == "window" and any(c.type == "period" for c in self.columns)
+
+    def window_covered_through(self, delivered_on: date) -> date | None:
+        """Last day of the last full month a delivery of ``delivered_on`` covers (the month
+        before its delivery month), for a monthly window source; None for other sources."""
+        if not self.is_monthly_window:
+            return None
+        return delivered_on.replace(day=1) - timedelta(days=1)
+
 
 def _column(raw: dict) -> Column:
     return Column(
         name=raw["name"],
         zh=raw["zh"],
-        type=raw["type"],
+        type=TYPE_ALIASES.get(raw["type"], raw["type"]),
         required=bool(raw.get("required", False)),
         values=tuple(str(v) for v in raw.get("values", ())),
         note=raw.get("note", ""),
@@ -130,6 +156,8 @@ def _source(name: str, raw: dict) -> Source:
         window_months=raw.get("window_months"),
         channel=raw.get("channel"),
         note=raw.get("note", ""),
+        quarantine_max_share=float(raw.get("quarantine_max_share", DEFAULT_QUARANTINE_MAX_SHARE)),
+        quarantine_min_rows=int(raw.get("quarantine_min_rows", DEFAULT_QUARANTINE_MIN_ROWS)),
     )
 
 
@@ -151,3 +179,18 @@ def get_source(name: str) -> Source:
 
 def source_names() -> list[str]:
     return list(load_registry())
+
+
+def local_registry() -> dict[str, Source]:
+    """The city's own sources (every category but the cross-region exchange), in contract
+    order: what the synthetic city delivers."""
+    return {n: s for n, s in load_registry().items() if s.category != "exchange"}
+
+
+def local_source_names() -> list[str]:
+    return list(local_registry())
+
+
+def is_exchange(name: str) -> bool:
+    """A source of partner regions' answers: it delivers only when queries were answered."""
+    return get_source(name).category == "exchange"

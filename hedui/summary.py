@@ -8,7 +8,8 @@ from typing import Any
 
 import duckdb
 
-from hedui.pipeline import RunContext
+from hedui import duck
+from hedui.run_context import RunContext
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[tuple]:
@@ -29,7 +30,7 @@ def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 def run_summary(published: Path, ctx: RunContext) -> dict[str, Any]:
     """Counts per source, tier, warning status, review code and outreach for the run date."""
     day = ctx.day
-    con = duckdb.connect(str(published), read_only=True)
+    con = duck.connect(published, read_only=True)
     try:
         out: dict[str, Any] = {"run_date": ctx.run_date, "published": str(published)}
         out["sources"] = [
@@ -66,7 +67,7 @@ def run_summary(published: Path, ctx: RunContext) -> dict[str, Any]:
                 _rows(
                     con,
                     "SELECT review_code, count(*) FROM marts.recipient_reviews "
-                    "WHERE run_date = ? GROUP BY ALL ORDER BY ALL",
+                    "WHERE run_date = ? AND evaluated GROUP BY ALL ORDER BY ALL",
                     [day],
                 )
             )

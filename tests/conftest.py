@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from hedui.generator.city import GenerationResult, generate_city
+
+# scrypt at 2^17 costs ~0.3 s per hash; test suites hash at a lower, explicit cost
+# (tests/security/test_passwords.py checks the default without it).
+os.environ.setdefault("HEDUI_SCRYPT_LOG2N", "12")
+
+#: Test files known to run longest, scheduled first (`make test` runs pytest-xdist with
+#: `--dist loadfile --no-loadscope-reorder`): the longest file starts at once instead of last.
+LONGEST_FIRST = (
+    "tests/test_airflow_stack.py",
+    "tests/test_monitoring.py",
+    "tests/test_nights_pipeline.py",
+    "tests/test_simulation.py",
+    "tests/test_warehouse_scenarios.py",
+    "tests/test_nightly_run.py",
+    "tests/test_small_memory_night.py",
+    "tests/browser/test_web_browser.py",
+    "tests/test_publish_gate.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest test files first; the rest in their collected order."""
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
 
 SMALL_CITY = {"persons": 3000, "seed": 7, "run_date": date(2026, 11, 27)}
 

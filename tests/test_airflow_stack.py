@@ -41,8 +41,13 @@ def _free_port() -> int:
 
 
 def _airflow(env: dict[str, str], *args: str, check: bool = True) -> str:
-    proc = subprocess.run([sys.executable, "-m", "airflow", *args], env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "airflow", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if check and proc.returncode != 0:
         raise RuntimeError(f"airflow {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
     return proc.stdout
@@ -109,8 +114,12 @@ def test_celery_stack_completes_the_nightly_dag(
         for name, args in COMPONENTS.items():
             cmd = [sys.executable, "-m", "airflow", *(a.format(port=port) for a in args)]
             log = open(logs / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
-            procs.append((subprocess.Popen(cmd, env=env, stdout=log, stderr=log,
-                                           start_new_session=True), log))
+            procs.append(
+                (
+                    subprocess.Popen(cmd, env=env, stdout=log, stderr=log, start_new_session=True),
+                    log,
+                )
+            )
         deadline = time.monotonic() + 120
         while "hedui_nightly" not in _airflow(env, "dags", "list", check=False):
             assert time.monotonic() < deadline, "the DAG processor never parsed the DAG"
@@ -119,10 +128,10 @@ def test_celery_stack_completes_the_nightly_dag(
         conf = json.dumps({"run_date": "2026-11-27"})
         run_id = "celery_stack_test"
         _airflow(env, "dags", "trigger", "hedui_nightly", "--run-id", run_id, "--conf", conf)
-        deadline = time.monotonic() + 600
+        deadline = time.monotonic() + 1200
         state = "queued"
         while state not in ("success", "failed"):
-            assert time.monotonic() < deadline, f"run still {state} after 10 minutes"
+            assert time.monotonic() < deadline, f"run still {state} after 20 minutes"
             time.sleep(5)
             state = _run_state(env, run_id)
         tails = {p.name: p.read_text()[-2000:] for p in logs.iterdir()}
@@ -130,8 +139,19 @@ def test_celery_stack_completes_the_nightly_dag(
         # A backfill of run dates 2026-11-28..29 the way a data engineer starts one (one run at
         # a time: each night's monitoring history builds on the previous night's publish). No
         # source delivered on those dates: the 11-27 deliveries stay in use (late, 3 days).
-        _airflow(env, "backfill", "create", "--dag-id", "hedui_nightly", "--max-active-runs",
-                 "1", "--from-date", "2026-11-28", "--to-date", "2026-11-29T23:59")
+        _airflow(
+            env,
+            "backfill",
+            "create",
+            "--dag-id",
+            "hedui_nightly",
+            "--max-active-runs",
+            "1",
+            "--from-date",
+            "2026-11-28",
+            "--to-date",
+            "2026-11-29T23:59",
+        )
         deadline = time.monotonic() + 1500
         states = _backfill_states(env)
         while len(states) != 2 or not set(states) <= {"success", "failed"}:
@@ -152,7 +172,10 @@ def test_celery_stack_completes_the_nightly_dag(
             log.close()
     warehouse = tmp_path / "ws" / "warehouse"
     assert [v.run_date for v in list_versions(warehouse)][-3:] == [
-        "2026-11-27", "2026-11-28", "2026-11-29"]
+        "2026-11-27",
+        "2026-11-28",
+        "2026-11-29",
+    ]
     con = duckdb.connect(str(published_path(warehouse)), read_only=True)
     try:
         n = con.execute(
@@ -160,7 +183,11 @@ def test_celery_stack_completes_the_nightly_dag(
         ).fetchall()[0][0]
         statuses = con.execute(
             "SELECT DISTINCT status, delivered_on FROM marts.source_as_of "
-            "WHERE run_date = '2026-11-29'"
+            "WHERE run_date = '2026-11-29' AND source <> 'cross_region_answer'"
+        ).fetchall()
+        answers = con.execute(
+            "SELECT status, delivered_on FROM marts.source_as_of "
+            "WHERE run_date = '2026-11-29' AND source = 'cross_region_answer'"
         ).fetchall()
         runs = con.execute(
             "SELECT run_date FROM marts.monitoring_runs ORDER BY run_date"
@@ -169,4 +196,5 @@ def test_celery_stack_completes_the_nightly_dag(
         con.close()
     assert n > 0
     assert statuses == [("late", date(2026, 11, 27))]
+    assert answers == [("passed", None)]  # no partner answered: a normal night, nothing to use
     assert [r[0] for r in runs] == [date(2026, 11, 27), date(2026, 11, 28), date(2026, 11, 29)]

@@ -13,11 +13,11 @@ import polars as pl
 import pytest
 
 from connectors import FileConnector, HttpConnector, SqlConnector
-from connectors.fake_api import DeliveryApi
-from connectors.sql_publish import drop_tables, publish_table, ready_query
 from hedui.delivery import write_delivery
 from hedui.landing import land_source, read_landed
 from hedui.registry import get_source
+from hedui_testing.fake_api import DeliveryApi
+from hedui_testing.sql_publish import drop_tables, publish_table, ready_query
 
 DAY = date(2026, 11, 27)
 PG_URL = os.environ.get("HEDUI_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")

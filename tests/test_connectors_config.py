@@ -19,11 +19,11 @@ from connectors import (
     connector_for,
     load_config,
 )
-from connectors.fake_api import DeliveryApi
-from connectors.sql_publish import drop_tables, publish_table, ready_query
 from hedui.delivery import write_delivery
 from hedui.landing import land_all
 from hedui.registry import get_source
+from hedui_testing.fake_api import DeliveryApi
+from hedui_testing.sql_publish import drop_tables, publish_table, ready_query
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "config" / "connectors.example.yaml"
 DAY = date(2026, 11, 27)

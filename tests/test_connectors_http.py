@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 from connectors import HttpConnector
-from connectors.fake_api import DeliveryApi
 from hedui.landing import land_source, read_landed
+from hedui_testing.fake_api import DeliveryApi
 
 DAY = date(2026, 11, 27)
 TOKEN = "tok-" + uuid.uuid4().hex

@@ -15,9 +15,9 @@ import polars as pl
 import pytest
 
 from connectors import SqlConnector
-from connectors.sql_publish import drop_tables, publish_table, ready_query
 from hedui.landing import land_source, read_landed
 from hedui.registry import get_source
+from hedui_testing.sql_publish import drop_tables, publish_table, ready_query
 
 DAY = date(2026, 11, 27)
 URLS = {
@@ -248,14 +248,22 @@ def test_unreachable_database_is_transient_and_a_wrong_table_is_not(
 ) -> None:
     down = URLS[engine].replace(":5432/", ":1/").replace(":3306/", ":1/")
     monkeypatch.setenv("HEDUI_TEST_DOWN_URL", down)
-    result = land_source("death", DAY, SqlConnector(dsn_env="HEDUI_TEST_DOWN_URL", table="t",
-                                                    connect_timeout=2), tmp_path)
+    result = land_source(
+        "death",
+        DAY,
+        SqlConnector(dsn_env="HEDUI_TEST_DOWN_URL", table="t", connect_timeout=2),
+        tmp_path,
+    )
     assert result.status == "failed" and result.transient
     assert "cannot connect" in result.error
 
     monkeypatch.setenv("HEDUI_TEST_UP_URL", URLS[engine])
-    wrong = SqlConnector(dsn_env="HEDUI_TEST_UP_URL", table=f"no_such_{uuid.uuid4().hex[:8]}",
-                         date_column="death_date", ready_query="SELECT 1")
+    wrong = SqlConnector(
+        dsn_env="HEDUI_TEST_UP_URL",
+        table=f"no_such_{uuid.uuid4().hex[:8]}",
+        date_column="death_date",
+        ready_query="SELECT 1",
+    )
     result = land_source("death", DAY, wrong, tmp_path)
     assert result.status == "failed" and not result.transient
 
@@ -267,13 +275,28 @@ def test_extract_step_raises_to_retry_then_lands_when_the_database_is_back(
 
     publish_table(db.connector(), DEATH, death_rows(5), DAY, control_table=db.control)
     config = tmp_path / "connectors.yaml"
-    config.write_text(json.dumps({"sources": {"death": {"kind": "sql", "options": {
-        "dsn_env": "HEDUI_TEST_NIGHTLY_URL", "table": db.table,
-        "ready_query": ready_query(db.control), "connect_timeout": 2}}}}))
+    config.write_text(
+        json.dumps(
+            {
+                "sources": {
+                    "death": {
+                        "kind": "sql",
+                        "options": {
+                            "dsn_env": "HEDUI_TEST_NIGHTLY_URL",
+                            "table": db.table,
+                            "ready_query": ready_query(db.control),
+                            "connect_timeout": 2,
+                        },
+                    }
+                }
+            }
+        )
+    )
     ctx = RunContext.create(DAY, tmp_path / "ws", tmp_path / "inbox", connectors=config)
     real = os.environ[db.env]
-    monkeypatch.setenv("HEDUI_TEST_NIGHTLY_URL", real.replace(":5432/", ":1/").replace(
-        ":3306/", ":1/"))
+    monkeypatch.setenv(
+        "HEDUI_TEST_NIGHTLY_URL", real.replace(":5432/", ":1/").replace(":3306/", ":1/")
+    )
     with pytest.raises(SourceUnavailable, match="cannot connect"):
         extract_source(ctx, "death", final_attempt=False)  # Airflow retries the task
     last = extract_source(ctx, "death", final_attempt=True)

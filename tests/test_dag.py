@@ -44,7 +44,10 @@ def dag_info(tmp_path_factory: pytest.TempPathFactory) -> dict:
     env = {**os.environ, **airflow_env.local_env(home)}
     proc = subprocess.run(
         [sys.executable, "-c", CHECK, str(airflow_env.dags_folder())],
-        env=env, capture_output=True, text=True, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -55,16 +58,33 @@ def test_dagbag_has_no_import_errors(dag_info: dict) -> None:
 
 
 def test_dag_shape(dag_info: dict) -> None:
-    assert dag_info["tasks"] == ["audit", "build", "gather_dq", "plan", "publish", "report",
-                                 "source.extract", "source.validate"]
+    assert dag_info["tasks"] == [
+        "audit",
+        "build",
+        "exchange_receive",
+        "exchange_send",
+        "gather_dq",
+        "plan",
+        "publish",
+        "report",
+        "source.extract",
+        "source.validate",
+    ]
     up = dag_info["upstream"]
-    assert up["source.extract"] == ["plan"]
+    assert up["exchange_receive"] == ["plan"]
+    assert up["source.extract"] == ["exchange_receive", "plan"]
     assert up["source.validate"] == ["plan", "source.extract"]
     assert up["gather_dq"] == ["plan", "source.validate"]
-    assert up["build"] == ["gather_dq", "plan"]
+    assert up["exchange_send"] == ["gather_dq", "plan"]
+    assert up["build"] == ["exchange_send", "gather_dq", "plan"]
     assert dag_info["max_active_runs"] == 1
     assert "0 2 * * *" in dag_info["timetable"]
     assert dag_info["extract_retries"] == 3 and dag_info["extract_backoff"]
+    from hedui.warehouse.outputs import published_outputs
+
+    assert sorted(dag_info["publish_outlets"]) == sorted(
+        f"hedui://warehouse/marts/{o.name}" for o in published_outputs()
+    )
     assert "hedui://warehouse/marts/household_verification" in dag_info["publish_outlets"]
     assert dag_info["doc"] and dag_info["docs"] and dag_info["callbacks"]
     assert set(dag_info["tags"]) >= {"hedui", "nightly"}
@@ -73,4 +93,4 @@ def test_dag_shape(dag_info: dict) -> None:
 def test_dag_maps_extract_and_validate_over_every_registry_source() -> None:
     text = (Path(airflow_env.dags_folder()) / "hedui_nightly.py").read_text()
     assert "per_source.partial(run=run).expand(source=source_names())" in text
-    assert len(source_names()) == 22
+    assert len(source_names()) == 23  # 22 local sources and the cross-region answers

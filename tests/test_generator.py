@@ -28,7 +28,7 @@ from hedui.idnumbers import (
     is_valid_uscc,
 )
 from hedui.reason_codes import Reason
-from hedui.registry import Source, get_source, load_registry
+from hedui.registry import Source, get_source, local_registry
 
 DAY = date(2026, 11, 27)
 STAND_IN_ID = "12010119800101901" + id_check_char("12010119800101901")  # a scenario-range ID
@@ -204,7 +204,7 @@ def check_delivery(out: Path, truth: dict, source: Source, day: date = DAY) -> C
 
 def test_all_sources_delivered_in_contract_format(small_city_result):
     out = small_city_result.out
-    for name, source in load_registry().items():
+    for name, source in local_registry().items():
         folder = delivery_dir(out, name, DAY)
         assert (folder / SUCCESS_MARKER).exists(), name
         files = [p for p in folder.iterdir() if p.name != SUCCESS_MARKER]
@@ -212,6 +212,10 @@ def test_all_sources_delivered_in_contract_format(small_city_result):
         df = read_delivery(out, source)
         assert df.height == small_city_result.rows[(DAY.isoformat(), name)] > 0, name
     assert small_city_result.ground_truth_path == out / "_ground_truth" / "ground_truth.json"
+    assert not (out / "cross_region_answer").exists()  # answers come from the partner regions
+    for region in ("110000", "130000"):  # what they hold (policy.md §11)
+        persons = (out / "_partners" / region / "persons.jsonl").read_text("utf-8").splitlines()
+        assert persons and all(json.loads(p)["id_number"][:2] == region[:2] for p in persons)
 
 
 def test_deposit_has_one_file_per_bank(small_city_result):
@@ -225,7 +229,7 @@ def test_deposit_has_one_file_per_bank(small_city_result):
 
 
 def test_gbk_files_decode_as_gbk_with_chinese_headers(small_city_result):
-    gbk = [s for s in load_registry().values() if s.encoding == "gbk"]
+    gbk = [s for s in local_registry().values() if s.encoding == "gbk"]
     assert {s.name for s in gbk} == {"vehicle", "housing_fund", "deposit"}
     for source in gbk:
         for f in delivery_dir(small_city_result.out, source.name, DAY).glob("*.csv"):
@@ -238,7 +242,7 @@ def test_gbk_files_decode_as_gbk_with_chinese_headers(small_city_result):
 
 def test_utf8_csvs_some_with_bom_some_without(small_city_result):
     boms = {}
-    for source in load_registry().values():
+    for source in local_registry().values():
         if source.format == "csv" and source.encoding == "utf-8":
             f = next(delivery_dir(small_city_result.out, source.name, DAY).glob("*.csv"))
             boms[source.name] = f.read_bytes().startswith(b"\xef\xbb\xbf")
@@ -263,7 +267,7 @@ def test_rows_fail_exactly_their_planted_reason(small_city_result):
     exactly the reason given for it (checked by rules written independently of the
     generator)."""
     truth = ground_truth(small_city_result)
-    for source in load_registry().values():
+    for source in local_registry().values():
         rows = check_delivery(small_city_result.out, truth, source).rows
         clean = rows.filter(pl.col("planted").is_null() & (pl.col("failed").list.len() > 0))
         assert clean.height == 0, (source.name, clean.head(5).to_dicts())
@@ -316,7 +320,7 @@ def test_no_defects_without_defect_rate(tmp_path):
     )
     truth = ground_truth(result)
     assert truth["defects"] == [] and result.defects == 0
-    for source in load_registry().values():
+    for source in local_registry().values():
         rows = check_delivery(tmp_path, truth, source).rows
         assert rows.filter(pl.col("failed").list.len() > 0).height == 0, source.name
 
@@ -326,7 +330,7 @@ def test_no_defects_without_defect_rate(tmp_path):
 
 def test_id_numbers_valid_except_planted(small_city_result):
     truth = ground_truth(small_city_result)
-    for source in load_registry().values():
+    for source in local_registry().values():
         if not source.id_columns:
             continue
         df = read_delivery(small_city_result.out, source).join(
@@ -599,7 +603,7 @@ class StandIn:
 
     def frames(self, day: date) -> dict[str, pl.DataFrame]:
         assert day in self.days
-        frames = {name: empty_frame(s) for name, s in load_registry().items()}
+        frames = {name: empty_frame(s) for name, s in local_registry().items()}
         hukou = get_source("hukou")
         frames["hukou"] = pl.concat(
             [
@@ -681,7 +685,7 @@ def test_multi_day_snapshots_stay_and_windows_shift(tmp_path):
     death = [truth["deliveries"][d.isoformat()]["death"]["window"] for d in days]
     assert death[0] == ["2025-10-01", "2026-11-28"] and death[2] == ["2025-11-01", "2026-11-30"]
     for day in days:
-        for source in load_registry().values():
+        for source in local_registry().values():
             rows = check_delivery(tmp_path, truth, source, day).rows
             unexpected = rows.filter(
                 pl.col("planted").is_null() & (pl.col("failed").list.len() > 0)
@@ -703,3 +707,47 @@ def test_progress_reports_stages(tmp_path):
     assert stages[0] == "population" and stages[-1] == "ground_truth"
     assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen)
     assert seen[-1][1] == seen[-1][2]
+
+
+# ---------------------------------------------------------------- streaming, block by block
+
+
+def test_streamed_city_same_bytes_whatever_the_chunk_size(tmp_path, monkeypatch):
+    """Three household blocks written one per chunk or all in one chunk: identical files.
+
+    Small XLSX and Parquet limits make the chunking cross file and row-group boundaries; the
+    rows still fail exactly their planted reasons at the file and line the truth lists, ID
+    numbers stay distinct across blocks, and a delivery split into several XLSX files lands
+    whole.
+    """
+    from hedui.generator import stream
+    from hedui.landing import land_all
+
+    monkeypatch.setattr(stream, "XLSX_MAX_DATA_ROWS", 97)
+    monkeypatch.setattr(stream, "PARQUET_ROW_GROUP", 150)
+    args = {"persons": 2400, "seed": 3, "run_date": DAY, "days": 2, "block_persons": 800}
+    one = generate_city(out=tmp_path / "one", chunk_persons=800, **args)
+    whole = generate_city(out=tmp_path / "whole", chunk_persons=2400, **args)
+    assert _digests(one.out) == _digests(whole.out)
+
+    truth = ground_truth(one)
+    assert truth["population"]["persons"] == 2400
+    xlsx = truth["deliveries"][DAY.isoformat()]["commercial_insurance"]["files"]
+    assert len(xlsx) >= 2 and max(xlsx.values()) == 97
+    hukou = read_delivery(one.out, get_source("hukou"))
+    planted = {d["key"]["id_number"] for d in truth["defects"] if d["source"] == "hukou"}
+    ids = hukou.filter(~pl.col("id_number").is_in(list(planted)))["id_number"]
+    assert ids.n_unique() == ids.len() > 2000
+    households = hukou["household_no"].unique()
+    assert households.len() > 900
+    for day in (DAY, DAY + timedelta(days=1)):
+        for source in local_registry().values():
+            rows = check_delivery(one.out, truth, source, day).rows
+            wrong = rows.filter(
+                pl.col("failed").list.len() != pl.col("planted").is_not_null().cast(pl.UInt32)
+            )
+            assert wrong.height == 0, (day, source.name, wrong.head(3).to_dicts())
+    landed = {r.source: r for r in land_all(DAY, one.out, tmp_path / "landing")}
+    insurance = landed["commercial_insurance"]
+    assert insurance.status == "landed"
+    assert insurance.rows == sum(xlsx.values())

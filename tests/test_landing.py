@@ -333,7 +333,7 @@ def test_land_all_isolates_failures(tmp_path: Path) -> None:
     folder = write_delivery(inbox, get_source("hukou"), DAY, {"hukou": frame("hukou", 5)})
     (folder / "hukou.parquet").write_bytes(b"broken")
     results = {r.source: r for r in land_all(DAY, inbox, tmp_path / "land")}
-    assert len(results) == 22
+    assert len(results) == 23  # 22 local sources and the cross-region answers
     assert results["bond"].status == results["fund"].status == "landed"
     assert results["hukou"].status == "failed" and "hukou.parquet" in results["hukou"].error
     assert results["tax"].status == "not_delivered"

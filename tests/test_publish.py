@@ -67,8 +67,9 @@ def test_a_build_on_a_stale_published_warehouse_is_not_published(tmp_path: Path)
         publish(_build(tmp_path / "s4.duckdb", 4), wh, "2026-11-29", based_on=None)
     rollback(wh)  # a rollback between a build and its publish is a change too
     with pytest.raises(PublishConflict):
-        publish(_build(tmp_path / "s5.duckdb", 5), wh, "2026-11-29",
-                based_on=published_token(wh) + "x")
+        publish(
+            _build(tmp_path / "s5.duckdb", 5), wh, "2026-11-29", based_on=published_token(wh) + "x"
+        )
     publish(_build(tmp_path / "s6.duckdb", 6), wh, "2026-11-29", based_on=published_token(wh))
     assert _read(published_path(wh)) == (6, 20_000)
 

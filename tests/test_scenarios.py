@@ -17,7 +17,7 @@ from hedui.generator.scenarios import (
 )
 from hedui.generator.schema import frame_schema
 from hedui.idnumbers import id_birth_date, id_gender, is_valid_id_number, is_valid_uscc
-from hedui.registry import get_source, load_registry, source_names
+from hedui.registry import get_source, local_registry, local_source_names
 
 RUN = date(2026, 11, 27)
 DAYS = 4
@@ -78,7 +78,7 @@ def _days(sset) -> list[date]:
 def test_frames_cover_all_sources_with_contract_schema(sset):
     for day in _days(sset):
         frames = sset.frames(day)
-        assert list(frames) == source_names()
+        assert list(frames) == local_source_names()
         for name, df in frames.items():
             assert df.schema == frame_schema(get_source(name)), name
     with pytest.raises(KeyError):
@@ -233,6 +233,28 @@ def test_verification_reports(truth):
     assert (part["members_verified"], part["members_refused"], part["complete"]) == (2, 1, False)
 
 
+def test_requests_with_members_from_other_regions(truth):
+    """Before any partner answer (the city's deliveries hold none) and once answered."""
+    d0 = truth["dates"][0]
+    day = {c: truth["scenarios"][c]["days"][d0] for c in ("X01", "X02", "X03", "X04", "X05")}
+    for code, state in day.items():
+        assert state["verification_report"] == state["cross_region"]["before"], code
+        assert not state["cross_region"]["before"]["complete"], code
+    before = {c: day[c]["cross_region"]["before"] for c in day}
+    after = {c: day[c]["cross_region"]["after_answer"] for c in day}
+    assert before["X01"]["tier"] is None
+    assert before["X01"]["missing_sources"] == ["cross_region:110000"]
+    assert (after["X01"]["tier"], after["X01"]["monthly_amount"]) == ("dibao", 1020)
+    assert after["X01"]["income_per_capita"] == 500.0  # the resident pension is not income
+    assert (after["X02"]["tier"], after["X02"]["monthly_amount"]) == ("dibao", 1220)
+    assert (after["X03"]["tier"], after["X03"]["residential_homes"]) == ("low_income", 1)
+    assert (before["X04"]["tier"], before["X04"]["reason_codes"]) == ("none", ["A2"])
+    assert before["X05"] == after["X05"] and after["X05"]["tier"] is None
+    x01 = truth["scenarios"]["X01"]
+    assert [m["region"] for m in x01["members_from_other_regions"]] == ["110000"]
+    assert x01["days"][d0]["household_verification"]["member_count"] == 1  # hukou: local only
+
+
 def _timeline(truth, code):
     return [
         [(w["code"], w["severity"], w["status"]) for w in sc_day["warnings"]]
@@ -301,10 +323,17 @@ def test_ids_are_valid_scenario_ids(sset):
             assert row["household_no"].startswith("9") and len(row["household_no"]) == 9
             assert (row["status_date"] is None) == (row["status"] == "normal")
         known = set(hukou["id_number"])
-        for name, source in load_registry().items():
+        remote = {  # request members registered in other regions: no hukou row (policy §11)
+            m["id_number"]
+            for sc in sset.ground_truth()["scenarios"].values()
+            for m in sc.get("members_from_other_regions", [])
+        }
+        assert remote and {pid[:2] for pid in remote} == {"11", "13", "32"}
+        for name, source in local_registry().items():
             df = frames[name]
             for col in source.id_columns:
-                assert set(df[col].drop_nulls()) <= known, (name, col)
+                allowed = known | remote if name == "verification_request" else known
+                assert set(df[col].drop_nulls()) <= allowed, (name, col)
             for col in (c.name for c in source.columns if c.type == "uscc"):
                 assert all(is_valid_uscc(v) for v in df[col].drop_nulls()), (name, col)
             if name in STRING_KEYS:
@@ -313,7 +342,7 @@ def test_ids_are_valid_scenario_ids(sset):
 
 def test_rows_follow_the_contract_rules(sset):
     for day in _days(sset):
-        for name, source in load_registry().items():
+        for name, source in local_registry().items():
             df = sset.frames(day)[name]
             for col in source.columns:
                 if col.required:
@@ -344,7 +373,7 @@ def test_rows_follow_the_contract_rules(sset):
 
 def test_no_primary_key_collisions(sset):
     for day in _days(sset):
-        for name, source in load_registry().items():
+        for name, source in local_registry().items():
             df = sset.frames(day)[name]
             keys = df.select(source.primary_key)
             assert keys.height == keys.unique().height, (day, name)
@@ -388,7 +417,7 @@ def test_deterministic():
         b.ground_truth(), sort_keys=True
     )
     for day in a.dates:
-        for name in source_names():
+        for name in local_source_names():
             assert a.frames(day)[name].equals(b.frames(day)[name]), name
 
 
@@ -510,5 +539,5 @@ def test_expected_tables_flatten_the_truth(sset):
     assert all(r["tier"] != "none" for r in outreach)
     pop = sset.expected("low_income_population", RUN)
     assert all(r["category"] == r["categories"][0] for r in pop)
-    assert len(sset.expected("verification_reports", RUN)) == 3
+    assert len(sset.expected("verification_reports", RUN)) == 3 + 6  # Q01-Q03, X01-X06
     assert sset.expected("return_to_poverty_warnings", RUN)

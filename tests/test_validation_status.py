@@ -10,7 +10,7 @@ import pytest
 
 from hedui.registry import get_source
 from hedui.validation import LandingInfo, validate_run
-from hedui.validation.synthetic import clean_table, with_landing_columns, write_landing
+from hedui_testing.synthetic import clean_table, with_landing_columns, write_landing
 
 D = date(2026, 11, 27)
 
@@ -154,8 +154,7 @@ def test_sources_validated_in_separate_processes_gather_into_one_run(tmp_path: P
     with ctx.Pool(3) as pool:
         outcomes = pool.starmap(_validate_one, jobs)
     assert outcomes == [("death", "passed"), ("bond", "passed"), ("vehicle", "passed")]
-    run = gather_run(D, tmp_path / "dq", expected=["bond", "death", "vehicle"],
-                     render_docs=False)
+    run = gather_run(D, tmp_path / "dq", expected=["bond", "death", "vehicle"], render_docs=False)
     rows = _dq(run)
     assert sorted(rows) == ["bond", "death", "vehicle"]
     assert all(r["rows_loaded"] == 30 and r["status"] == "passed" for r in rows.values())
@@ -172,9 +171,7 @@ def test_revalidating_a_source_replaces_only_its_own_outcome(tmp_path: Path) -> 
     rows = _dq(run)
     assert (rows["death"]["status"], rows["bond"]["status"]) == ("failed", "passed")
     quarantine = _quarantine(run)
-    assert {(q["source"], q["reason_code"]) for q in quarantine} == {
-        ("death", "DELIVERY_REJECTED")
-    }
+    assert {(q["source"], q["reason_code"]) for q in quarantine} == {("death", "DELIVERY_REJECTED")}
     assert len(quarantine) == 20
 
 

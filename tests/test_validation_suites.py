@@ -13,8 +13,8 @@ from hedui.registry import load_registry
 from hedui.validation.business import SOURCE_RULES, WINDOW_COLUMNS
 from hedui.validation.compiler import MACROS
 from hedui.validation.suites import build_suite, stale_suites
-from hedui.validation.synthetic import id_numbers, usccs
 from hedui.validation.windows import window_bounds
+from hedui_testing.synthetic import id_numbers, usccs
 
 
 def test_committed_suites_match_the_registry() -> None:

@@ -19,12 +19,12 @@ from hedui.warehouse import build_warehouse
 from hedui.warehouse.dbt_runner import dbt_docs_generate
 from hedui.warehouse.pseudonyms import KEY_ENV
 from hedui.warehouse.publishable import export_published
-from hedui.warehouse.testing import write_delivery, write_quarantined_keys, write_run
+from hedui_testing.warehouse import write_delivery, write_quarantined_keys, write_run
 
 D = date(2026, 11, 27)
 KEY = "build-test-secret"
 PERIODS = [f"{y}-{m:02d}" for y, m in [(2025, 11), (2025, 12)] + [(2026, k) for k in range(1, 11)]]
-pytestmark = pytest.mark.timeout(600)
+pytestmark = pytest.mark.timeout(1500)  # a dbt build takes minutes on a loaded machine
 
 
 class City:
@@ -272,7 +272,9 @@ def _build(
     write_run(validated, dq, D, c.rows, statuses)
     for source, keys in (quarantined or {}).items():
         write_quarantined_keys(
-            validated, source, D,
+            validated,
+            source,
+            D,
             [("person", c.ids[k]) if k in c.ids else tuple(k.split(":")) for k in keys],
         )
     warehouse = root / "warehouse.duckdb"
@@ -304,13 +306,13 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, key_env: object) -> Path
 
 @pytest.fixture(scope="module")
 def partial(tmp_path_factory: pytest.TempPathFactory, key_env: object) -> Path:
-    """Every source passed, but quarantined rows named members of H2 (deposit, tax) and H9
-    (vehicle), someone who is in no household, and H10 by its household number (a hukou row
-    whose ID number was unreadable)."""
+    """Every source passed, but quarantined rows named members of H2 (deposit, tax), H4 and H7
+    (deposit) and H9 (vehicle), someone who is in no household, and H10 by its household number
+    (a hukou row whose ID number was unreadable)."""
     return _build(
         tmp_path_factory.mktemp("partial"),
         quarantined={
-            "deposit": ["h2a"],
+            "deposit": ["h2a", "h4", "h7"],
             "tax": ["h2b"],
             "vehicle": ["h9", "person:120101199001011237"],
             "hukou": ["hukou:100000010"],
@@ -450,29 +452,44 @@ def test_failed_deposit_source_is_never_read_as_no_assets(incomplete: Path) -> N
 
 def test_quarantined_rows_of_a_member_make_the_result_incomplete(partial: Path) -> None:
     rows = {
-        r["household_id"]: r
-        for r in _rows(partial, "select * from marts.household_verification")
+        r["household_id"]: r for r in _rows(partial, "select * from marts.household_verification")
     }
-    h2, h9, h10 = rows["100000002"], rows["100000009"], rows["100000010"]
+    h2, h4, h7, h9, h10 = (rows[f"1000000{n:02d}"] for n in (2, 4, 7, 9, 10))
     assert (h2["complete"], h2["missing_sources"]) == (False, ["deposit", "tax"])
+    assert (h4["complete"], h4["missing_sources"]) == (False, ["deposit"])
+    assert (h7["complete"], h7["missing_sources"]) == (False, ["deposit"])
     assert (h9["complete"], h9["missing_sources"]) == (False, ["vehicle"])
     assert (h10["complete"], h10["missing_sources"]) == (False, ["hukou"])
-    # the figures are still those of the rows that loaded; the flag says they may be partial
-    assert (h2["tier"], h2["monthly_amount"]) == ("dibao", 820)
+    # the figures are still those of the rows that loaded ...
+    assert h2["income_per_capita"] == Decimal("600.00")
+    assert h7["cash_assets_per_capita"] == Decimal("0.00")
+    # ... but a dibao household with a lost deposit row may hold assets over the limit:
+    # undecided, no amount, no reason code
+    for undecided in (h2, h7):
+        assert (undecided["tier"], undecided["monthly_amount"]) == (None, None)
+        assert undecided["reason_codes"] == []
+    # a car that loaded fails A2 whatever the lost deposit row held: none stands
+    assert (h4["tier"], h4["monthly_amount"], h4["reason_codes"]) == ("none", 0, ["A2"])
+    # assets over the limit on the rows that loaded fail A1 whatever the lost vehicle row was
     assert (h9["tier"], h9["reason_codes"]) == ("none", ["A1"])
-    others = [r for k, r in rows.items() if k not in ("100000002", "100000009", "100000010")]
-    assert len(others) == len(EXPECTED) - 3
+    # a lost hukou row: the member count is unknown, so is the tier (1010.00 at the standard)
+    assert (h10["tier"], h10["monthly_amount"]) == (None, None)
+    touched = {h["household_id"] for h in (h2, h4, h7, h9, h10)}
+    others = [r for k, r in rows.items() if k not in touched]
+    assert len(others) == len(EXPECTED) - 5
     assert all(r["complete"] and r["missing_sources"] == [] for r in others)
+    assert all((r["tier"], r["monthly_amount"]) == EXPECTED[r["household_id"]][2:4] for r in others)
     report = _rows(partial, "select * from marts.verification_reports where request_id = 'R1'")
     assert report[0]["complete"] is False
     assert report[0]["missing_sources"] == ["deposit", "tax"]
+    assert report[0]["tier"] is None
     r2 = _rows(partial, "select * from marts.verification_reports where request_id = 'R2'")
     assert r2[0]["missing_sources"] == []
     outreach = {
         r["household_id"]: r for r in _rows(partial, "select * from marts.outreach_candidates")
     }
-    assert (outreach["100000002"]["complete"], outreach["100000002"]["missing_sources"]) == (
-        False, ["deposit", "tax"])
+    # an undecided household is no outreach candidate; a decided one stays
+    assert "100000002" not in outreach
     assert outreach["100000003"]["complete"] and outreach["100000003"]["missing_sources"] == []
 
 
@@ -491,3 +508,55 @@ def test_dbt_docs_generate(warehouse: Path, tmp_path: Path) -> None:
     result.raise_for_failure()
     catalog = json.loads((tmp_path / "docs" / "catalog.json").read_text("utf-8"))
     assert "model.hedui.household_verification" in catalog["nodes"]
+
+
+def test_months_a_late_delivery_does_not_cover_are_missing_not_zero(
+    tmp_path: Path, key_env: object
+) -> None:
+    """Run on the 1st of a month with tax and social insurance delivered on the 29th of the
+    previous month: that delivery ends with the month before it, so the last month of the
+    window is missing, not zero."""
+    run = date(2026, 12, 1)
+    delivered = date(2026, 11, 29)
+    c = city()
+    c.wage(c.person("h12", "100000012", 40), "3000")  # well above the line on 11 months too
+    validated, dq = tmp_path / "validated", tmp_path / "dq"
+    late = {"tax": "late", "social_insurance": "late"}
+    for source in late:
+        write_delivery(validated, source, delivered, c.rows[source])
+    write_run(validated, dq, run, c.rows, late)
+    warehouse = tmp_path / "warehouse.duckdb"
+    _, built = build_warehouse(run, validated, dq, warehouse, target_path=tmp_path / "dbt-target")
+    built.raise_for_failure()
+    rows = {
+        r["household_id"]: r for r in _rows(warehouse, "select * from marts.household_verification")
+    }
+    for r in rows.values():
+        assert r["complete"] is False
+        assert r["missing_sources"] == ["social_insurance", "tax"]
+    # 1010 a month, 11 months loaded: 925.83 shown, but November may hold the rest
+    h10 = rows["100000010"]
+    assert h10["income_per_capita"] == Decimal("925.83")
+    assert (h10["tier"], h10["monthly_amount"]) == (None, None)
+    assert (rows["100000002"]["tier"], rows["100000002"]["monthly_amount"]) == (None, None)
+    # decisions no missing month can change stand
+    assert (rows["100000012"]["tier"], rows["100000012"]["monthly_amount"]) == ("none", 0)
+    assert (rows["100000004"]["tier"], rows["100000004"]["reason_codes"]) == ("none", ["A2"])
+    # tekun on the resident pension (not income) at 0: undecided too, income could be higher
+    assert rows["100000001"]["tier"] is None
+    warnings = _rows(
+        warehouse,
+        "select household_id, warning_code from marts.return_to_poverty_warnings "
+        "where warning_code = 'W_INCOME_DROP'",
+    )
+    assert warnings == []
+    status = _rows(
+        warehouse,
+        "select source, covers_window from intermediate.int_source_status "
+        "where source in ('tax', 'social_insurance', 'deposit') order by source",
+    )
+    assert [(s["source"], s["covers_window"]) for s in status] == [
+        ("deposit", True),
+        ("social_insurance", False),
+        ("tax", False),
+    ]

@@ -15,7 +15,7 @@ from hedui.registry import get_source
 from hedui.warehouse.deliveries import plan_source, window_start
 from hedui.warehouse.load import load_duckdb
 from hedui.warehouse.pseudonyms import KEY_ENV, PseudonymKeyError, person_key, pseudonym_key
-from hedui.warehouse.testing import write_delivery, write_dq_runs, write_run
+from hedui_testing.warehouse import write_delivery, write_dq_runs, write_run
 
 D = date(2026, 11, 27)
 KEY = "unit-test-secret"

@@ -21,8 +21,8 @@ import pytest
 from hedui.generator.scenarios import build_scenarios
 from hedui.warehouse import build_warehouse, dbt_build, load_postgres
 from hedui.warehouse.pseudonyms import KEY_ENV
-from hedui.warehouse.testing import write_run
 from hedui.warehouse.truth import compare_with_truth, mart_rows
+from hedui_testing.warehouse import write_run
 
 DAY0 = date(2026, 11, 27)
 DAYS = 3
@@ -44,6 +44,7 @@ MARTS = (
     "member_expenditure",
     "source_as_of",
     "households",
+    "cross_region_partner_stats",
 )
 pytestmark = pytest.mark.timeout(900)
 
@@ -155,3 +156,56 @@ def test_generated_city_end_to_end(tmp_path: Path, key_env: object) -> None:
     built.raise_for_failure()
     truth = json.loads(Path(result.ground_truth_path).read_text("utf-8"))["scenarios"]
     assert compare_with_truth(tmp_path / "warehouse.duckdb", truth, DAY0) == []
+
+
+def test_every_household_has_a_reason_in_numbers(duck: Path, scenario_input: tuple) -> None:
+    """Every household of the scenario city has a non-empty, correct reason, `none` included:
+    the codes equal the ground truth, and the words name the failed test with its margin,
+    computed here from the truth's figures and the generator's parameters."""
+    from decimal import Decimal
+
+    from hedui.policy_params import params_on
+    from hedui.web import reasons, views
+
+    _, _, truth = scenario_input
+    p = params_on(RUN)
+    line = p.low_income_line
+    con = duckdb.connect(str(duck), read_only=True)
+    try:
+        std = reasons.standards(con, RUN)
+        assert std.dibao == p.dibao_standard and std.low_income_line == line
+        assert std.asset_limit == p.asset_limit
+        rows = {
+            r["household_id"]: r
+            for r in mart_rows(duck, "select * from marts.household_verification")
+        }
+        checked = 0
+        for code, sc in truth["scenarios"].items():
+            expected = sc["days"][RUN.isoformat()]["household_verification"]
+            if expected is None:
+                continue
+            row = rows[sc["household_no"]]
+            assert row["reason_codes"] == expected["reason_codes"], code
+            why = reasons.why(row, std)
+            assert why and all(why), code
+            if row["tier"] != "none":
+                continue
+            checked += 1
+            assert row["reason_codes"], f"{code}: none without a reason code"
+            text = " ".join(why)
+            income = Decimal(str(expected["income_per_capita"]))
+            if "I_INCOME_ABOVE_LINE" in row["reason_codes"]:
+                assert income >= line, code
+                assert f"高出 {reasons.yuan(income - line)}" in text, (code, text)
+                assert reasons.yuan(line) in text, code
+            if "A1" in row["reason_codes"]:
+                cash = Decimal(str(expected["cash_assets_per_capita"]))
+                assert f"超出 {reasons.yuan(cash - p.asset_limit)}" in text, (code, text)
+            for failed in ("A2", "A3", "A4"):
+                if failed in row["reason_codes"]:
+                    assert any(t.code == failed for t in reasons.tests(row, std)), code
+        assert checked >= 10
+        page = views.household_page(con, truth["scenarios"]["N01"]["household_no"], RUN)
+        assert page is not None and page.why and "低收入线" in " ".join(page.why)
+    finally:
+        con.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
-import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,32 +18,37 @@ from hedui.publish import publish
 from hedui.web.app import create_app
 from hedui.web.audit import AuditLog
 from hedui.web.config import WebConfig
-from hedui.web.sample import (
+from hedui.web.users import UserStore
+from hedui_testing.web_sample import (
     CASE_NO,
     HOUSEHOLDS,
     LATEST,
     build_sample_warehouse,
+    request_authorizations,
     write_sample_data_docs,
 )
-from hedui.web.users import UserStore
 
 PASSWORDS = {"staff1": "staff-pass-123", "audit1": "audit-pass-123", "admin1": "admin-pass-123"}
 ROLES = {"staff1": "staff", "audit1": "auditor", "admin1": "admin"}
 RAW_IDS = [m.id_number for h in HOUSEHOLDS for m in h.members]
 H1 = HOUSEHOLDS[0]
 
-# page -> roles that may open it
+# authorization number (from the sample register) -> person_key it covers
+AUTHS = request_authorizations()
+AUTH_OF = {key: auth for auth, key in AUTHS.items()}
+
+# page -> roles that may open it (household economics: staff only, issue 16)
 PAGES: dict[str, set[str]] = {
-    "/search": {"staff", "auditor"},
-    "/search?kind=household&q=1201": {"staff", "auditor"},
-    "/search?kind=case&q=JZ": {"staff", "auditor"},
-    "/search?kind=request&q=SQ": {"staff", "auditor"},
-    f"/household/{H1.household_id}": {"staff", "auditor"},
-    f"/household/{H1.household_id}?run_date=2026-11-25": {"staff", "auditor"},
-    f"/household/{HOUSEHOLDS[3].household_id}": {"staff", "auditor"},
-    f"/case/{CASE_NO}": {"staff", "auditor"},
-    "/report/SQ2026110001": {"staff", "auditor"},
-    "/report/SQ2026110002": {"staff", "auditor"},
+    "/search": {"staff"},
+    "/search?kind=household&q=120101": {"staff"},
+    "/search?kind=case&q=JZ2024": {"staff"},
+    "/search?kind=request&q=SQ2026": {"staff"},
+    f"/household/{H1.household_id}": {"staff"},
+    f"/household/{H1.household_id}?run_date=2026-11-25": {"staff"},
+    f"/household/{HOUSEHOLDS[3].household_id}": {"staff"},
+    f"/case/{CASE_NO}": {"staff"},
+    "/report/SQ2026110001": {"staff"},
+    "/report/SQ2026110002": {"staff"},
     "/dashboard": {"staff", "auditor", "admin"},
     "/dashboard?run_date=2026-11-26": {"staff", "auditor", "admin"},
     "/dq": {"staff", "auditor", "admin"},
@@ -64,18 +69,25 @@ class Deployment:
 
     @property
     def audit(self) -> AuditLog:
-        return AuditLog(self.config.audit_db)
+        return self.app.state.audit
+
+    @property
+    def users(self) -> UserStore:
+        return self.app.state.users
 
 
-def make_deployment(root: Path) -> Deployment:
+def make_deployment(root: Path, extend: Callable[[Path], Path] | None = None) -> Deployment:
+    """The sample warehouse published and served; ``extend`` adds to the staged file first."""
     staging = build_sample_warehouse(root / "staging.duckdb")
+    if extend is not None:
+        staging = extend(staging)
     publish(staging, root / "warehouse", LATEST.isoformat())
     write_sample_data_docs(root / "dq")
     config = WebConfig.create(root / "warehouse", dq_root=root / "dq", secret_key="k" * 40)
-    users = UserStore(config.users_db)
+    app = create_app(config)
     for name, password in PASSWORDS.items():
-        users.add(name, password, ROLES[name])
-    return Deployment(root, config, create_app(config))
+        app.state.users.add(name, password, ROLES[name])
+    return Deployment(root, config, app)
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +201,7 @@ def test_staff_cannot_open_the_admin_page_or_post_to_it(dep: Deployment) -> None
         data={"username": "mallory", "role": "admin", "password": "mallory-pass-1", "csrf": token},
     )
     assert r.status_code == 403
-    assert UserStore(dep.config.users_db).get("mallory") is None
+    assert dep.users.get("mallory") is None
 
 
 def test_household_page_shows_result_reasons_and_degrades(dep: Deployment) -> None:
@@ -203,12 +215,12 @@ def test_household_page_shows_result_reasons_and_degrades(dep: Deployment) -> No
 
 
 def test_household_page_shows_warnings_with_evidence(dep: Deployment) -> None:
-    html = login(dep.app, "audit1").get(f"/household/{H1.household_id}").text
+    html = login(dep.app, "staff1").get(f"/household/{H1.household_id}").text
     assert "W_INCOME_DROP" in html and "收入骤降" in html
     assert "2026-09" in html  # evidence rows
     assert "YB-7781" in html
     assert "tax_income" in html  # income by source
-    assert H1.members[0].key[:12] in html  # auditors see person keys
+    assert H1.members[0].key[:12] in html  # person keys, not ID numbers
 
 
 def test_search_by_exact_number_goes_straight_to_the_page(dep: Deployment) -> None:
@@ -223,36 +235,46 @@ def test_search_text_is_a_parameter_not_sql(dep: Deployment) -> None:
     r = login(dep.app, "staff1").get("/search", params={"kind": "household", "q": "' OR 1=1 --"})
     assert r.status_code == 200
     assert "Nothing found" in r.text
+    rec = last_audit(dep, "search.household")
+    assert (rec.target, rec.row_count, rec.outcome) == ("' OR 1=1 --", 0, "ok")
 
 
 def test_household_views_are_audited(dep: Deployment) -> None:
-    login(dep.app, "audit1").get(f"/household/{H1.household_id}")
+    login(dep.app, "staff1").get(f"/household/{H1.household_id}")
     rec = last_audit(dep, "view.household")
-    assert (rec.username, rec.target, rec.outcome) == ("audit1", H1.household_id, "ok")
+    assert (rec.username, rec.target, rec.outcome) == ("staff1", H1.household_id, "ok")
     assert rec.row_count and rec.row_count > 1
 
 
 # --- ID numbers ------------------------------------------------------------------------------
 
 
-def id_lookup(client: TestClient, id_number: str, purpose: str = "", auth: str = ""):
-    token = csrf_of(client.get("/search").text)
+def id_lookup(
+    client: TestClient, id_number: str, purpose: str = "", auth: str = "", note: str = ""
+):
+    token = csrf_of(client.get("/dashboard").text)
     return client.post(
         "/search/id",
-        data={"id_number": id_number, "purpose": purpose, "authorization_no": auth, "csrf": token},
+        data={
+            "id_number": id_number,
+            "purpose": purpose,
+            "purpose_note": note,
+            "authorization_no": auth,
+            "csrf": token,
+        },
     )
 
 
 def test_id_lookup_without_authorization_is_refused_and_audited(dep: Deployment) -> None:
     client = login(dep.app, "staff1")
     person = H1.members[1]
-    r = id_lookup(client, person.id_number, purpose="低保申请核对")
+    r = id_lookup(client, person.id_number, purpose="verification", note="低保申请核对")
     assert r.status_code == 403
     assert "authorization number is required" in r.text
     assert person.name not in r.text
     rec = last_audit(dep, "lookup.id_number")
     assert rec.outcome == "refused"
-    assert rec.username == "staff1" and rec.purpose == "低保申请核对"
+    assert rec.username == "staff1" and rec.purpose == "verification: 低保申请核对"
     assert rec.authorization_no is None
     assert person.id_number not in rec.target  # the log keeps a masked ID number
     assert rec.target.endswith(person.id_number[-4:])
@@ -261,58 +283,63 @@ def test_id_lookup_without_authorization_is_refused_and_audited(dep: Deployment)
 def test_id_lookup_with_authorization_is_audited_with_row_count(dep: Deployment) -> None:
     client = login(dep.app, "staff1")
     person = H1.members[1]
-    r = id_lookup(client, person.id_number, purpose="低保申请核对", auth="SQ-AUTH-0091")
+    auth = AUTH_OF[person.key]  # the authorization this member signed (SQ2026110001-A2)
+    r = id_lookup(client, person.id_number, "verification", auth, note="低保申请核对")
     assert r.status_code == 200
     assert person.id_number in r.text and person.name in r.text  # staff see them here
     assert f"/household/{H1.household_id}" in r.text
     rec = last_audit(dep, "lookup.id_number")
     assert (rec.outcome, rec.row_count) == ("ok", 1)
-    assert (rec.purpose, rec.authorization_no) == ("低保申请核对", "SQ-AUTH-0091")
+    assert (rec.purpose, rec.authorization_no) == ("verification: 低保申请核对", auth)
+    assert rec.detail_dict["authorization"] == ["verification_request:SQ2026110001"]
     assert rec.detail_dict["person_keys"] == [person.key]
     assert rec.detail_dict["households"] == [H1.household_id]
 
 
-def test_id_lookup_of_unknown_person_is_audited_with_zero_rows(dep: Deployment) -> None:
-    from hedui.web.sample import make_id
+def test_id_lookup_of_unknown_person_is_refused_as_not_covered(dep: Deployment) -> None:
+    # an authorization can only cover a known person: the answer does not reveal existence
+    from hedui_testing.web_sample import make_id
 
     client = login(dep.app, "staff1")
-    r = id_lookup(client, make_id("120106", LATEST.replace(year=1990), 555), "复核", "A-1")
-    assert r.status_code == 200 and "No person with this ID number" in r.text
+    unknown = make_id("120106", LATEST.replace(year=1990), 555)
+    r = id_lookup(client, unknown, "verification", "SQ2026110001-A1")
+    assert r.status_code == 403 and "does not cover this person" in r.text
     rec = last_audit(dep, "lookup.id_number")
-    assert (rec.outcome, rec.row_count) == ("not_found", 0)
+    assert (rec.outcome, rec.detail_dict["person_found"]) == ("refused", False)
 
 
 def test_id_lookup_rejects_a_malformed_id_number(dep: Deployment) -> None:
     valid = H1.members[0].id_number
     bad = valid[:-1] + ("1" if valid[-1] != "1" else "2")  # wrong check character
-    r = id_lookup(login(dep.app, "staff1"), bad, "复核", "A-1")
+    r = id_lookup(login(dep.app, "staff1"), bad, "case_review", CASE_NO)
     assert r.status_code == 403 and "not a valid ID number" in r.text
     assert last_audit(dep, "lookup.id_number").outcome == "refused"
 
 
 def test_auditor_never_sees_raw_id_numbers(dep: Deployment) -> None:
     # staff activity first, so the audit log holds ID lookups the auditor then reads
-    id_lookup(login(dep.app, "staff1"), H1.members[0].id_number, "复核", "AUTH-7")
+    id_lookup(login(dep.app, "staff1"), H1.members[0].id_number, "case_review", CASE_NO)
     client = login(dep.app, "audit1")
     pages = [url for url, roles in PAGES.items() if "auditor" in roles]
-    pages += ["/report/SQ2026110001/pdf", "/audit?action=lookup."]
+    pages += ["/audit?action=lookup."]
     for url in pages:
         body = client.get(url).content.decode("utf-8", "replace")
         for raw in RAW_IDS:
             assert raw not in body, (url, raw)
     # and the ID lookup and the identity reveal refuse them, audited
-    r = id_lookup(client, H1.members[0].id_number, "复核", "AUTH-7")
+    # and the ID lookup and the identity reveal refuse them, audited
+    r = id_lookup(client, H1.members[0].id_number, "case_review", CASE_NO)
     assert r.status_code == 403
     assert H1.members[0].id_number not in r.text
-    assert last_audit(dep, "lookup.id_number").outcome == "refused"
-    token = csrf_of(client.get(f"/household/{H1.household_id}").text)
+    assert last_audit(dep, "access.denied").username == "audit1"
+    token = csrf_of(client.get("/dashboard").text)
     r = client.post(
         f"/household/{H1.household_id}/identities",
-        data={"purpose": "复核", "authorization_no": "AUTH-7", "csrf": token},
+        data={"purpose": "case_review", "authorization_no": CASE_NO, "csrf": token},
     )
     assert r.status_code == 403
     assert all(raw not in r.text for raw in RAW_IDS)
-    assert last_audit(dep, "identity.reveal").outcome == "refused"
+    assert last_audit(dep, "access.denied").target == f"/household/{H1.household_id}/identities"
 
 
 def test_staff_household_page_hides_ids_until_an_audited_reveal(dep: Deployment) -> None:
@@ -321,13 +348,22 @@ def test_staff_household_page_hides_ids_until_an_audited_reveal(dep: Deployment)
     assert all(m.id_number not in html for m in H1.members)
     token = csrf_of(html)
     url = f"/household/{H1.household_id}/identities"
-    assert client.post(url, data={"purpose": "复核", "csrf": token}).status_code == 403
+    assert client.post(url, data={"purpose": "case_review", "csrf": token}).status_code == 403
     assert last_audit(dep, "identity.reveal").outcome == "refused"
-    r = client.post(url, data={"purpose": "复核", "authorization_no": "AUTH-9", "csrf": token})
+    # the active assistance case covers all three members
+    data = {"purpose": "case_review", "authorization_no": CASE_NO, "csrf": token}
+    r = client.post(url, data=data)
     assert r.status_code == 200
     assert all(m.id_number in r.text and m.name in r.text for m in H1.members)
     rec = last_audit(dep, "identity.reveal")
-    assert (rec.outcome, rec.row_count, rec.authorization_no) == ("ok", 3, "AUTH-9")
+    assert (rec.outcome, rec.row_count, rec.authorization_no) == ("ok", 3, CASE_NO)
+    # one member's signed request authorization reveals that member only
+    auth = AUTH_OF[H1.members[2].key]
+    r = client.post(url, data={**data, "purpose": "verification", "authorization_no": auth})
+    assert r.status_code == 200
+    assert H1.members[2].id_number in r.text and H1.members[0].id_number not in r.text
+    rec = last_audit(dep, "identity.reveal")
+    assert (rec.row_count, rec.detail_dict["not_covered"]) == (1, 2)
 
 
 # --- reports ---------------------------------------------------------------------------------
@@ -419,9 +455,11 @@ def test_admin_manages_users_and_a_deactivated_session_ends(dep: Deployment) -> 
 def test_the_last_admin_cannot_be_removed(dep: Deployment) -> None:
     admin = login(dep.app, "admin1")
     token = csrf_of(admin.get("/admin/users").text)
-    r = admin.post("/admin/users/admin1", data={"op": "role", "role": "staff", "csrf": token})
+    r = admin.post("/admin/users/admin1", data={"op": "deactivate", "csrf": token})
     assert "keep one active admin" in r.text
-    assert UserStore(dep.config.users_db).get("admin1").role == "admin"
+    r = admin.post("/admin/users/admin1", data={"op": "role", "role": "staff", "csrf": token})
+    assert "cannot change their own role" in r.text
+    assert dep.users.get("admin1").role == "admin"
 
 
 # --- robustness ------------------------------------------------------------------------------
@@ -429,8 +467,9 @@ def test_the_last_admin_cannot_be_removed(dep: Deployment) -> None:
 
 def test_no_published_warehouse_is_a_clear_503(tmp_path: Path) -> None:
     config = WebConfig.create(tmp_path / "empty", secret_key="k" * 40)
-    UserStore(config.users_db).add("staff1", PASSWORDS["staff1"], "staff")
-    client = login(create_app(config), "staff1")
+    app = create_app(config)
+    app.state.users.add("staff1", PASSWORDS["staff1"], "staff")
+    client = login(app, "staff1")
     r = client.get("/dashboard")
     assert r.status_code == 503 and "No warehouse has been published yet" in r.text
 
@@ -438,17 +477,15 @@ def test_no_published_warehouse_is_a_clear_503(tmp_path: Path) -> None:
 def test_tampered_audit_log_shows_on_the_audit_page(tmp_path: Path) -> None:
     dep = make_deployment(tmp_path)
     login(dep.app, "staff1").get(f"/household/{H1.household_id}")
-    with sqlite3.connect(dep.config.audit_db) as con:
-        con.execute("DROP TRIGGER audit_log_no_update")
-        con.execute("UPDATE audit_log SET row_count = 0 WHERE action = 'view.household'")
+    with dep.app.state.db.engine.begin() as con:
+        con.exec_driver_sql("DROP TRIGGER audit_log_no_update")
+        con.exec_driver_sql("UPDATE audit_log SET row_count = 0 WHERE action = 'view.household'")
     html = login(dep.app, "audit1").get("/audit").text
     assert "Hash chain broken" in html
 
 
-def test_repeated_wrong_passwords_lock_the_user_name(tmp_path: Path) -> None:
+def test_repeated_wrong_passwords_back_off_instead_of_locking(tmp_path: Path) -> None:
     dep = make_deployment(tmp_path)
-    clock = [1000.0]
-    dep.app.state.login_throttle.clock = lambda: clock[0]
     client = TestClient(dep.app)
     token = csrf_of(client.get("/login").text)
 
@@ -456,12 +493,26 @@ def test_repeated_wrong_passwords_lock_the_user_name(tmp_path: Path) -> None:
         data = {"username": username, "password": password, "csrf": token}
         return client.post("/login", data=data, follow_redirects=False).status_code
 
-    assert [attempt("wrong") for _ in range(4)] == [401] * 4
-    assert attempt("wrong") == 429  # the fifth failure locks staff1
-    assert attempt(PASSWORDS["staff1"]) == 429  # even the right password, while locked
-    assert login(dep.app, "audit1")  # other names are not affected
-    refused = dep.audit.records(3, action="login")
-    assert [json.loads(r.detail)["reason"] for r in refused[1:]] == [
-        "locked", "wrong password, now locked"]
-    clock[0] += 901  # the lock expires
-    assert attempt(PASSWORDS["staff1"]) == 303
+    assert [attempt("wrong-pass-1") for _ in range(3)] == [401] * 3  # free failures
+    assert attempt("wrong-pass-1") == 401  # the fourth starts a 2 s back-off
+    assert attempt(PASSWORDS["staff1"]) == 429  # even the right password, while backing off
+    refused = dep.audit.records(2, action="login")
+    assert [json.loads(r.detail)["reason"] for r in refused] == ["backing off", "wrong password"]
+    assert json.loads(refused[1].detail)["backoff_s"] == 2
+    # an admin clears the user name (the address "testclient" still backs off: a fresh one)
+    admin = TestClient(dep.app, client=("10.0.0.9", 50000))
+    admin_token = csrf_of(admin.get("/login").text)
+    admin.post(
+        "/login", data={"username": "admin1", "password": PASSWORDS["admin1"], "csrf": admin_token}
+    )
+    page = admin.get("/admin/users")
+    admin.post("/admin/users/staff1", data={"op": "unlock", "csrf": csrf_of(page.text)})
+    assert last_audit(dep, "user.unlock").target == "staff1"
+    other = TestClient(dep.app, client=("10.0.0.7", 50000))
+    other_token = csrf_of(other.get("/login").text)
+    r = other.post(
+        "/login",
+        data={"username": "staff1", "password": PASSWORDS["staff1"], "csrf": other_token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303

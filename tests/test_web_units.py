@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+from sqlalchemy.exc import DBAPIError
 
+from hedui.appdb import AppDB
 from hedui.publish import publish
 from hedui.web import cli_functions as cli
 from hedui.web import queries as q
@@ -19,9 +20,9 @@ from hedui.web.formatting import as_of_pairs, count_or_list, money, structured
 from hedui.web.lookups import LookupRefused
 from hedui.web.masking import mask_id, scrub_ids
 from hedui.web.passwords import hash_password, verify_password
-from hedui.web.sample import HOUSEHOLDS, LATEST, build_sample_warehouse
 from hedui.web.users import UserError, UserStore
 from hedui.web.warehouse import open_warehouse
+from hedui_testing.web_sample import HOUSEHOLDS, LATEST, build_sample_warehouse, publish_sample
 
 H1 = HOUSEHOLDS[0]
 
@@ -35,9 +36,15 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # --- audit log -------------------------------------------------------------------------------
 
+KEY = b"unit-test-audit-key-0123456789"
+
+
+def _db(tmp_path: Path) -> AppDB:
+    return AppDB.open(f"sqlite:///{tmp_path}/app.sqlite")
+
 
 def _log(tmp_path: Path, n: int = 5) -> AuditLog:
-    log = AuditLog(tmp_path / "audit.sqlite")
+    log = AuditLog(_db(tmp_path), KEY)
     for i in range(n):
         log.append(
             AuditEvent(
@@ -56,57 +63,56 @@ def _log(tmp_path: Path, n: int = 5) -> AuditLog:
 def test_audit_chain_verifies(tmp_path: Path) -> None:
     log = _log(tmp_path)
     check = log.verify()
-    assert check.ok and check.records == 5
+    assert check.ok and check.records == 5 and check.anchored
     assert check.head == log.records(1)[0].hash
 
 
 def test_audit_log_refuses_update_and_delete(tmp_path: Path) -> None:
-    _log(tmp_path)
-    with sqlite3.connect(tmp_path / "audit.sqlite") as con:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            con.execute("UPDATE audit_log SET row_count = 99 WHERE seq = 2")
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            con.execute("DELETE FROM audit_log WHERE seq = 2")
+    log = _log(tmp_path)
+    with log.db.engine.connect() as con:
+        for sql in (
+            "UPDATE audit_log SET row_count = 99 WHERE seq = 2",
+            "DELETE FROM audit_log WHERE seq = 2",
+            "DELETE FROM audit_anchor",
+            "UPDATE audit_anchor SET records = 1",
+        ):
+            with pytest.raises(DBAPIError, match="append-only"):
+                con.exec_driver_sql(sql)
     assert not hasattr(AuditLog, "update") and not hasattr(AuditLog, "delete")
 
 
-def _tamper(path: Path, sql: str) -> None:
-    con = sqlite3.connect(path)
-    con.execute("DROP TRIGGER audit_log_no_update")
-    con.execute("DROP TRIGGER audit_log_no_delete")
-    con.execute(sql)
-    con.commit()
-    con.close()
+def _tamper(log: AuditLog, sql: str) -> None:
+    with log.db.engine.begin() as con:
+        con.exec_driver_sql("DROP TRIGGER audit_log_no_update")
+        con.exec_driver_sql("DROP TRIGGER audit_log_no_delete")
+        con.exec_driver_sql(sql)
 
 
 def test_audit_chain_detects_an_edited_row(tmp_path: Path) -> None:
     log = _log(tmp_path)
-    _tamper(log.path, "UPDATE audit_log SET row_count = 0 WHERE seq = 3")
+    _tamper(log, "UPDATE audit_log SET row_count = 0 WHERE seq = 3")
     check = log.verify()
     assert not check.ok and check.first_bad_seq == 3 and "altered" in check.problem
 
 
-def test_audit_chain_detects_a_rehashed_row(tmp_path: Path) -> None:
-    """Recomputing the edited row's own hash still breaks the link to the next row."""
+def test_audit_chain_cannot_be_rehashed_without_the_key(tmp_path: Path) -> None:
+    """Recomputing the edited row's hash with plain SHA-256 (or a guessed key) fails."""
     from hedui.web.audit import record_hash
 
     log = _log(tmp_path)
     row = next(r for r in log.records(10) if r.seq == 2)
     values = {**row.__dict__, "purpose": "changed"}
-    _tamper(
-        log.path,
-        f"UPDATE audit_log SET purpose = 'changed', hash = "
-        f"'{record_hash(row.prev_hash, values)}' WHERE seq = 2",
-    )
+    forged = record_hash(b"a-guessed-key-0123456", row.prev_hash, values)
+    _tamper(log, f"UPDATE audit_log SET purpose = 'changed', hash = '{forged}' WHERE seq = 2")
     check = log.verify()
-    assert not check.ok and check.first_bad_seq == 3
+    assert not check.ok and check.first_bad_seq == 2
 
 
 def test_audit_chain_detects_a_deleted_row(tmp_path: Path) -> None:
     log = _log(tmp_path)
-    _tamper(log.path, "DELETE FROM audit_log WHERE seq = 2")
+    _tamper(log, "DELETE FROM audit_log WHERE seq = 2")
     check = log.verify()
-    assert not check.ok and check.first_bad_seq == 3
+    assert not check.ok and check.first_bad_seq == 2 and "missing" in check.problem
 
 
 # --- users and passwords ---------------------------------------------------------------------
@@ -121,7 +127,7 @@ def test_passwords_are_salted_scrypt_hashes() -> None:
 
 
 def test_user_store_rules(tmp_path: Path) -> None:
-    store = UserStore(tmp_path / "users.sqlite")
+    store = UserStore(_db(tmp_path))
     store.add("alice", "alice-pass-1", "staff")
     with pytest.raises(UserError):
         store.add("alice", "alice-pass-1", "staff")
@@ -238,32 +244,97 @@ def test_tier_counts_fall_back_without_district(tmp_path: Path) -> None:
 # --- CLI functions ---------------------------------------------------------------------------
 
 
-def test_cli_publish_sample(tmp_path: Path) -> None:
-    published = cli.publish_sample(tmp_path / "warehouse")
+def test_publish_sample(tmp_path: Path) -> None:
+    published = publish_sample(tmp_path / "warehouse")
     assert published.exists() and (tmp_path / "dq" / str(LATEST) / "data_docs").is_dir()
-    assert cli.search(tmp_path / "warehouse", "household", "120101")
 
 
 def test_cli_functions(warehouse: Path, tmp_path: Path) -> None:
     state = tmp_path / "state"
     cli.add_user(warehouse, "admin9", "admin9-pass-1", "admin", state_dir=state)
-    assert [u.username for u in cli.list_users(warehouse, state_dir=state)] == ["admin9"]
-    assert cli.search(warehouse, "request", "SQ")[0]["request_id"] == "SQ2026110001"
+    cli.add_user(warehouse, "staff9", "staff9-pass-1", "staff", state_dir=state)
+    assert [u.username for u in cli.list_users(warehouse, state_dir=state)] == ["admin9", "staff9"]
+    staff = cli.Credentials("staff9", "staff9-pass-1")
+    found = cli.search(warehouse, "request", "SQ2026", staff, state_dir=state)
+    assert found[0]["request_id"] == "SQ2026110001"
 
-    page = cli.lookup_household(warehouse, H1.household_id, operator="ops", state_dir=state)
+    page = cli.lookup_household(warehouse, H1.household_id, creds=staff, state_dir=state)
     assert page.result["tier"] == "dibao" and '"dibao"' in cli.to_json(page)
 
     pdf = tmp_path / "r.pdf"
-    report = cli.verification_report(warehouse, "SQ2026110001", pdf_out=pdf, state_dir=state)
+    report = cli.verification_report(
+        warehouse, "SQ2026110001", pdf_out=pdf, creds=staff, state_dir=state
+    )
     assert report.tier == "dibao" and pdf.read_bytes().startswith(b"%PDF")
 
     person = H1.members[0]
     with pytest.raises(LookupRefused):
-        cli.lookup_id_number(warehouse, person.id_number, "复核", "", state_dir=state)
-    found = cli.lookup_id_number(warehouse, person.id_number, "复核", "A-3", state_dir=state)
+        cli.lookup_id_number(warehouse, person.id_number, "case_review", "", staff, state_dir=state)
+    # a token issued by an admin works in place of the password
+    token = cli.issue_token(
+        warehouse, cli.Credentials("admin9", "admin9-pass-1"), "staff9", state_dir=state
+    )
+    found = cli.lookup_id_number(
+        warehouse,
+        person.id_number,
+        "case_review",
+        "JZ2024000077",
+        cli.Credentials(token=token),
+        state_dir=state,
+    )
     assert found.persons[0]["name"] == person.name
 
-    actions = [r.action for r in cli.audit_entries(warehouse, state_dir=state)]
-    assert actions[:3] == ["lookup.id_number", "lookup.id_number", "download.report_pdf"]
+    admin = cli.Credentials("admin9", "admin9-pass-1")
+    actions = [r.action for r in cli.audit_entries(warehouse, state_dir=state, creds=admin)]
+    assert actions[:6] == [
+        "login",
+        "lookup.id_number",
+        "login",
+        "token.issue",
+        "login",
+        "lookup.id_number",
+    ]
     assert cli.verify_audit_log(warehouse, state_dir=state).ok
     assert cli.dq_summary(warehouse).sources[0]["status"] == "missing"
+
+
+def test_an_unknown_single_person_dibao_count_is_never_printed_as_zero() -> None:
+    from decimal import Decimal
+
+    from hedui.policy_params import params_on
+    from hedui.web.reasons import Standards, amount_formula
+
+    params = params_on(date(2026, 11, 27))
+    std = Standards(values=dict(params.values), version=params.version)
+    aid, dibao = params.low_income_aid, params.dibao_standard
+    known = {"tier": "low_income", "member_count": 2, "income_per_capita": Decimal("1200")}
+    decided = amount_formula(
+        {**known, "single_person_dibao_count": 1, "monthly_amount": int(aid + dibao)}, std
+    )
+    assert decided == f"{aid:,} + {dibao:,} × 1 = {aid + dibao:,}"
+    lost = amount_formula({**known, "single_person_dibao_count": None, "monthly_amount": None}, std)
+    assert "× ?" in lost and "unknown" in lost and "= " not in lost and "× 0" not in lost
+
+
+def test_member_tables_name_the_partner_region_of_the_figures() -> None:
+    """household_members.figures_region shows the region's name beside its code; none: a dash."""
+    from hedui.web.templating import make_templates
+
+    env = make_templates().env
+    table = env.from_string(
+        '{% import "macros.html" as m %}{{ m.section_table(s, "n/a") }}'
+    ).render(
+        s={
+            "title": "成员 Members",
+            "available": True,
+            "columns": ["relation", "figures_region", "figures_as_of"],
+            "rows": [
+                {"relation": "spouse", "figures_region": "110000", "figures_as_of": None},
+                {"relation": "self", "figures_region": None, "figures_as_of": None},
+            ],
+        },
+        person=lambda key: key,
+    )
+    cells = [c.strip() for c in table.split("<td>")[1:]]
+    assert cells[1].startswith("北京市 110000</td>")
+    assert cells[4].startswith("—</td>")

@@ -27,11 +27,11 @@ from hedui.publish import publish
 from hedui.warehouse import build_warehouse
 from hedui.warehouse.pseudonyms import KEY_ENV
 from hedui.warehouse.publishable import export_published
-from hedui.warehouse.testing import write_run
 from hedui.web.app import create_app
 from hedui.web.config import WebConfig
 from hedui.web.formatting import column_label
-from hedui.web.users import UserStore
+from hedui.web.glossary import label
+from hedui_testing.warehouse import write_run
 
 RUN = date(2026, 11, 27)
 SECRET = "web-warehouse-test-secret"
@@ -74,10 +74,12 @@ def dep(tmp_path_factory: pytest.TempPathFactory) -> Deployment:
     finally:
         mp.undo()
     config = WebConfig.create(root / "warehouse", dq_root=root / "dq", secret_key="k" * 40)
-    users = UserStore(config.users_db)
+    app = create_app(config)
     for name, password in PASSWORDS.items():
-        users.add(name, password, ROLES[name])
-    return Deployment(create_app(config), scenarios, scenarios.ground_truth(), root / "warehouse")
+        app.state.users.add(name, password, ROLES[name])
+    # household economics for an auditor only by an explicit grant (issue 16)
+    app.state.users.set_grants("audit1", {"household_economics"})
+    return Deployment(app, scenarios, scenarios.ground_truth(), root / "warehouse")
 
 
 def login(app: FastAPI, username: str) -> TestClient:
@@ -120,8 +122,9 @@ def keys_in(cells: list[str]) -> set[str]:
 
 
 def income_table(page: str) -> tuple[list[str], list[dict]]:
-    """The income table: its periods and one line per (person_key, source, item)."""
-    table = re.search(r'<table class="income">(.*?)</table>', page, re.S)
+    """The income table: its periods and one line per (person_key, source, item); the
+    household total row (class total) is left out."""
+    table = re.search(r'<table class="income"[^>]*>(.*?)</table>', page, re.S)
     assert table, "no income table on the page"
     head, body = table.group(1).split("<tbody>")
     periods = re.findall(r"<th>(\d{4}-\d{2})</th>", head)
@@ -159,6 +162,7 @@ def source_rows(dep: Deployment, source: str, column: str, ids: set[str]) -> lis
 
 # --- household pages -------------------------------------------------------------------------
 
+MEMBER = "成员 Member"  # the member column: masked name, person_key in its title
 WINDOW = [f"{y}-{m:02d}" for y, m in [(2025, 11), (2025, 12)] + [(2026, k) for k in range(1, 11)]]
 
 
@@ -176,9 +180,9 @@ def test_household_page_shows_the_planted_household(dep: Deployment, code: str) 
     # the members, by person_key, with their hukou relation
     members = section(page, "成员名单 Member list")
     keys = living_member_keys(sc, expected["member_count"])
-    assert keys_in([m["person_key"] for m in members]) == keys
+    assert keys_in([m[MEMBER] for m in members]) == keys
     assert {_text(m[column_label("relation")]) for m in members} == {
-        m["relation"] for m in sc["members"] if m["hukou_status"] == "normal"
+        label(m["relation"]) for m in sc["members"] if m["hukou_status"] == "normal"
     }
 
     # income by month: the 12 full months before the run date, adding up to the ground truth
@@ -189,7 +193,7 @@ def test_household_page_shows_the_planted_household(dep: Deployment, code: str) 
     assert total == Decimal(str(expected["income_per_capita"])) * expected["member_count"] * 12
     for line in lines:
         assert sum(line["amounts"]) == line["total"]
-        assert line["source"] in {"tax", "social_insurance"}
+        assert line["source"] in {label("tax"), label("social_insurance")}
 
 
 def test_household_page_lists_the_cash_assets_of_test_a1(dep: Deployment) -> None:
@@ -198,21 +202,24 @@ def test_household_page_lists_the_cash_assets_of_test_a1(dep: Deployment) -> Non
     page = login(dep.app, "staff1").get(f"/household/{sc['household_no']}").text
     assets = section(page, "资产 Assets")
     keys = living_member_keys(sc, expected["member_count"])
-    assert keys_in([a["person_key"] for a in assets]) == keys
+    assert keys_in([a[MEMBER] for a in assets]) == keys
     total = sum(_amount(a[column_label("amount")]) for a in assets)
     assert total == Decimal(str(expected["cash_assets_per_capita"])) * expected["member_count"]
     sources = {_text(a[column_label("source")]) for a in assets}
     assert sources == {
-        "deposit",
-        "wealth_product",
-        "stock",
-        "bond",
-        "fund",
-        "commercial_insurance",
-        "market_entity",
-    }
+        label(s)
+        for s in (
+            "deposit",
+            "wealth_product",
+            "stock",
+            "bond",
+            "fund",
+            "commercial_insurance",
+            "market_entity",
+        )
+    }  # by their Chinese names (the glossary)
     types = {_text(a[column_label("asset_type")]) for a in assets}
-    assert not types & {"health", "accident"}  # insurance without a savings part is no asset
+    assert not types & {label("health"), label("accident")}  # no savings part: no asset
     assert all(_text(a[column_label("as_of_date")]) != "—" for a in assets)
     for account in ("SCN-AC-01901", "SCN-POL-01907"):  # no account or policy numbers
         assert account not in page
@@ -249,7 +256,11 @@ def test_household_page_shows_expenditure_and_source_dates(dep: Deployment) -> N
     per_capita = Decimal(str(expected["rigid_expenditure_per_capita"]))
     assert yearly == per_capita * 12 * expected["member_count"]
     as_of = section(page, "数据截止日期 Source as-of dates")
-    assert {_text(s[column_label("source")]) for s in as_of} >= {"tax", "deposit", "hukou"}
+    assert {_text(s[column_label("source")]) for s in as_of} >= {
+        label("tax"),
+        label("deposit"),
+        label("hukou"),
+    }
     assert {_text(s[column_label("status")]) for s in as_of} == {"passed"}
 
 
@@ -271,8 +282,11 @@ def test_auditor_sees_person_keys_never_id_numbers_or_names(dep: Deployment) -> 
 
 
 def test_staff_reveal_maps_the_real_person_keys_back(dep: Deployment) -> None:
+    """The active case (lookup_authorizations, built by dbt) covers its members in the hukou
+    household: exactly those are revealed."""
     client = login(dep.app, "staff1")
-    sc, _ = scenario(dep, "A03")
+    sc, day = scenario(dep, "C10")
+    assert day["case"]["active"]
     url = f"/household/{sc['household_no']}"
     page = client.get(url).text
     assert all(m["id_number"] not in page for m in sc["members"])
@@ -280,10 +294,44 @@ def test_staff_reveal_maps_the_real_person_keys_back(dep: Deployment) -> None:
     assert token
     r = client.post(
         f"{url}/identities",
-        data={"purpose": "复核", "authorization_no": "AUTH-1", "csrf": token.group(1)},
+        data={"purpose": "case_review", "authorization_no": sc["case_no"], "csrf": token.group(1)},
     )
     assert r.status_code == 200
-    assert all(m["id_number"] in r.text for m in sc["members"])
+    shown = {m["id_number"] for m in sc["members"] if m["id_number"] in r.text}
+    expected = {
+        m["id_number"] for m in sc["members"] if m["case_member"] and m["hukou_status"] == "normal"
+    }
+    assert expected and shown == expected
+
+
+def test_a_request_authorization_covers_the_member_who_signed_it(dep: Deployment) -> None:
+    sc, _ = scenario(dep, "Q03")
+    rows = [
+        r
+        for r in dep.scenarios.rows[RUN]["verification_request"]
+        if r["request_id"] == sc["request_id"]
+    ]
+    signed = [r for r in rows if r.get("authorization_no")]
+    unsigned = [r for r in rows if not r.get("authorization_no")]
+    assert signed and unsigned
+    client = login(dep.app, "staff1")
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/search").text)
+    assert token
+
+    def lookup(id_number: str, auth: str) -> int:
+        return client.post(
+            "/search/id",
+            data={
+                "id_number": id_number,
+                "purpose": "verification",
+                "authorization_no": auth,
+                "csrf": token.group(1),
+            },
+        ).status_code
+
+    assert lookup(signed[0]["member_id_number"], signed[0]["authorization_no"]) == 200
+    # the same number does not cover the member who did not sign
+    assert lookup(unsigned[0]["member_id_number"], signed[0]["authorization_no"]) == 403
 
 
 # --- report, case and dashboard --------------------------------------------------------------
@@ -295,12 +343,13 @@ def test_report_page_lists_the_verified_members(dep: Deployment) -> None:
     page = login(dep.app, "staff1").get(f"/report/{sc['request_id']}").text
     assert f'data-tier="{report["tier"] or ""}"' in page
     assert set(re.findall(r"<li><code>([A-Z0-9_]+)</code>", page)) == set(report["reason_codes"])
-    members = section(page, "申请成员 Members")
+    table = page[page.index('<table id="members">') :]
+    rows = re.findall(r"<tr>(.*?)</tr>", table[: table.index("</table>")].split("<tbody>")[1])
     verified = {key_of(m["id_number"]) for m in sc["members"] if m["authorized"]}
     refused = {key_of(m["id_number"]) for m in sc["members"] if m["declared"]} - verified
-    assert refused and keys_in([m["person_key"] for m in members]) == verified
-    roles = {_text(m[column_label("member_role")]) for m in members}
-    assert roles == {"applicant", "member"}
+    assert refused and keys_in(rows) == verified  # masked names, keys in the title
+    roles = {_text(re.findall(r"<td[^>]*>.*?</td>", r)[2]) for r in rows}
+    assert roles == {label("applicant"), label("member")}
 
 
 def test_case_members_are_the_roll_members(dep: Deployment) -> None:
@@ -326,3 +375,40 @@ def test_dashboard_counts_tiers_by_district_name(dep: Deployment) -> None:
     assert "<svg" in page
     district_codes = {r["district_code"] for r in dep.scenarios.rows[RUN]["hukou"]}
     assert "120104" in district_codes and "南开区" in page
+
+
+def test_the_nights_warnings_reviews_and_outreach_become_tasks(dep: Deployment) -> None:
+    """The worklist sync over the real published marts: one task per warning (household, code,
+    first_seen, severity, district), review (case, code) and outreach candidate of the night."""
+    import duckdb
+
+    from hedui.districts import current_code
+
+    assert login(dep.app, "staff1").get("/tasks/warnings").status_code == 200
+    with duckdb.connect(str(dep.published / "published.duckdb"), read_only=True) as con:
+        warnings = con.execute(
+            "SELECT w.household_id, w.warning_code, w.first_seen, w.severity, h.district_code"
+            " FROM marts.return_to_poverty_warnings w LEFT JOIN marts.households h"
+            " ON h.household_id = w.household_id AND h.run_date = w.run_date"
+            " WHERE w.run_date = ? AND w.status IN ('new', 'ongoing')",
+            [RUN],
+        ).fetchall()
+        reviews = con.execute(
+            "SELECT DISTINCT case_no, review_code FROM marts.recipient_reviews WHERE run_date = ?",
+            [RUN],
+        ).fetchall()
+        outreach = con.execute(
+            "SELECT household_id FROM marts.outreach_candidates WHERE run_date = ?", [RUN]
+        ).fetchall()
+    assert warnings and reviews and outreach
+    store = dep.app.state.tasks
+    assert {
+        (t.subject, t.code, t.episode, t.severity, t.district_code)
+        for t in store.all("warnings", {}, RUN)
+    } == {(h, c, f, s, current_code(d) if d else None) for h, c, f, s, d in warnings}
+    assert len(store.all("warnings", {}, RUN)) == len(warnings)
+    assert {(t.subject, t.code, t.episode) for t in store.all("reviews", {}, RUN)} == {
+        (c, r, RUN) for c, r in reviews
+    }
+    assert {t.subject for t in store.all("outreach", {}, RUN)} == {h for (h,) in outreach}
+    assert {t.status for t in store.all(None, {}, RUN)} == {"open"}

@@ -1,10 +1,10 @@
-{#- Helpers of the monitoring models (policy.md §8): dates before D, wide decimals for exact
+{#- Helpers of the monitoring models (docs/policy.md §8): dates before D, wide decimals for exact
     threshold products, and the JSON evidence of warnings and reviews, built with portable
     string functions (the same text on DuckDB and PostgreSQL). -#}
 
 {% macro days_before(day, days) -%}
     {#- The date ``days`` days before ``day``; "the last N days" of D are the dates after
-        days_before(D, N) up to D (policy.md §1: (D - N days, D]). -#}
+        days_before(D, N) up to D (docs/policy.md §1: (D - N days, D]). -#}
     cast({{ dbt.dateadd('day', '0 - cast(' ~ days ~ ' as integer)', day) }} as date)
 {%- endmacro %}
 
@@ -24,8 +24,19 @@
 
 {% macro json_text(expression) -%}
     {#- A JSON string of a text or date expression (escaped), or null. -#}
+    {{ return(adapter.dispatch('json_text', 'hedui')(expression)) }}
+{%- endmacro %}
+
+{% macro default__json_text(expression) -%}
     coalesce('"' || replace(replace(cast({{ expression }} as {{ dbt.type_string() }}), '\', '\\'),
                             '"', '\"') || '"', 'null')
+{%- endmacro %}
+
+{% macro spark__json_text(expression) -%}
+    {#- Spark string literals treat a backslash as an escape: spell it chr(92). -#}
+    coalesce('"' || replace(replace(cast({{ expression }} as {{ dbt.type_string() }}),
+                                    chr(92), chr(92) || chr(92)),
+                            '"', chr(92) || '"') || '"', 'null')
 {%- endmacro %}
 
 {% macro json_number(expression) -%}
@@ -51,7 +62,7 @@
 
 {% macro evidence_list(item, order_by) -%}
     {#- Aggregate evidence_item rows into a JSON array, in a deterministic order. -#}
-    '[' || coalesce({{ dbt.listagg(item, "', '", 'order by ' ~ order_by) }}, '') || ']'
+    '[' || coalesce({{ hedui.ordered_listagg(item, "', '", order_by) }}, '') || ']'
 {%- endmacro %}
 
 {% macro warning_window_labels(recent_months='recent_months', base_months='base_months') -%}
@@ -63,4 +74,31 @@
     {{ hedui.period_of_month_index('run_month_index - ' ~ recent_months ~ ' - ' ~ base_months) }}
         || '..' || {{ hedui.period_of_month_index('run_month_index - ' ~ recent_months ~ ' - 1') }}
         as base_window
+{%- endmacro %}
+
+{% macro window_evidence(household_id, relation, from_source, items, amounts, item_group=none,
+                         id_number=none, identity=none) -%}
+    {#- The two evidence rows of a W_INCOME_DROP / W_JOB_LOSS household, one per comparison
+        window (recent_window and base_window of the model's windows CTE), as two selects
+        joined by union all. ``relation`` is the from clause with its joins, ``from_source`` the
+        evidence's source, ``items`` and ``amounts`` map 'recent' and 'base' to the row's item
+        and amount, ``item_group`` orders the rows in the evidence list. With ``id_number`` the
+        row names the member: its person_key from ``identity`` (source('hedui', 'identity')). -#}
+    {%- for window in ['recent', 'base'] %}
+    select
+        {{ household_id }} as household_id,
+        {%- if item_group is not none %}
+        {{ item_group }} as item_group,
+        {%- endif %}
+        {{ hedui.evidence_item(
+            source=from_source, record='windows.' ~ window ~ '_window',
+            person_key='identity.person_key' if id_number else 'null',
+            item=items[window], amount=amounts[window]) }} as item
+    from {{ relation }}
+    cross join windows
+    {%- if id_number %}
+    left join {{ identity }} as identity on identity.id_number = {{ id_number }}
+    {%- endif %}
+    {{ 'union all' if loop.first }}
+    {%- endfor %}
 {%- endmacro %}

@@ -8,11 +8,17 @@
         'school_year_start_month',
         'warning_horizon_days', 'warning_recent_months', 'warning_base_months',
         'income_drop_ratio', 'medical_income_share', 'education_income_share', 'death_age_min',
-        'death_age_max', 'job_loss_paid_months_min'
+        'death_age_max', 'job_loss_paid_months_min', 'exchange_overdue_days'
     ]) }}
 {%- endmacro %}
 
 {% macro sql_list(values) -%}
     {#- A list of names (a policy category var) as SQL string literals: ('a', 'b'). -#}
     ({%- for v in values -%}'{{ v }}'{{ ', ' if not loop.last }}{%- endfor -%})
+{%- endmacro %}
+
+{% macro policy_category(category) -%}
+    {#- The members of a dated policy category list in force on the run date, as a subquery for
+        `x in {{ hedui.policy_category('non_exempt_vehicle_types') }}` (int_policy_categories). -#}
+    (select member from {{ ref('int_policy_categories') }} where category = '{{ category }}')
 {%- endmacro %}

@@ -1,4 +1,4 @@
--- policy.md §7: a result is complete exactly when no source it depends on is missing (and a
+-- docs/policy.md §7: a result is complete exactly when no source it depends on is missing (and a
 -- verification report with a refused member is never complete).
 
 select 'household_verification' as model, household_id as id

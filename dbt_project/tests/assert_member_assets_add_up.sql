@@ -58,5 +58,6 @@ select
     coalesce(vehicle_rules.non_exempt_vehicles, 0) as rules_value
 from vehicle_detail
 full outer join vehicle_rules on vehicle_rules.person_key = vehicle_detail.person_key
-where coalesce(vehicle_detail.non_exempt_vehicles, 0)
+where
+    coalesce(vehicle_detail.non_exempt_vehicles, 0)
     <> coalesce(vehicle_rules.non_exempt_vehicles, 0)

@@ -1,5 +1,5 @@
 -- member_income_monthly adds up, per member and month, to the income the rules use
--- (int_member_monthly_income): rows where the two disagree.
+-- (int_member_income_monthly): rows where the two disagree.
 
 with identity as (
 
@@ -18,7 +18,7 @@ detail as (
 rules as (
 
     select identity.person_key, income.period, income.income
-    from {{ ref('int_member_monthly_income') }} as income
+    from {{ ref('int_member_income_monthly') }} as income
     inner join identity on identity.id_number = income.id_number
 
 )
@@ -30,6 +30,7 @@ select
     rules.income as rules_income
 from detail
 full outer join rules
-    on rules.person_key = detail.person_key
-    and rules.period = detail.period
+    on
+        rules.person_key = detail.person_key
+        and rules.period = detail.period
 where detail.income is distinct from rules.income

@@ -18,11 +18,11 @@ from hedui.generator.arrays import (
     pick,
     repeat_counts,
 )
-from hedui.generator.economy import DIBAO, Economy, counted_income
+from hedui.generator.economy import Economy, counted_income
 from hedui.generator.population import NORMAL, Population, member_of_slot, normal_members
 from hedui.generator.timeline import WINDOW_KEY, month_index
+from hedui.policy_params import params_on
 
-TEKUN_DISPERSED, TEKUN_CENTRALIZED, LOW_INCOME_AID = 1530.0, 1870.0, 303.0
 ASSISTANCE_TYPES = (
     "dibao",
     "tekun_centralized",
@@ -113,21 +113,23 @@ def assistance_roll(
     applicant_priority = (p.status[person] == NORMAL) * 2.0 + (p.extra["slot"][person] == 0)
     applicant = np.zeros(len(person), dtype=bool)
     applicant[group_first(case, applicant_priority)] = True
+    params = params_on(pop.timeline.run_date)
+    dibao = float(params.dibao_standard)
     pci = per_capita_income(pop, econ)[case_hh]
-    dibao_amount = np.maximum(np.round(DIBAO - pci), 30)
+    dibao_amount = np.maximum(np.round(dibao - pci), 30)
     t = atype[case]
     single_dibao = (t == 3) & disabled_severe[person] & (rng.random(len(person)) < 0.6)
     amount = np.select(
         [t == 0, t == 1, t == 2, t == 3, t == 4],
         [
             dibao_amount[case],
-            TEKUN_CENTRALIZED,
-            TEKUN_DISPERSED,
-            np.where(applicant, LOW_INCOME_AID, 0.0),
+            float(params.tekun_centralized),
+            float(params.tekun_dispersed),
+            np.where(applicant, float(params.low_income_aid), 0.0),
             np.where(applicant, 500.0, 0.0),
         ],
     )
-    amount = np.where(single_dibao, amount + DIBAO, amount)
+    amount = np.where(single_dibao, amount + dibao, amount)
     year = start.astype("datetime64[Y]").astype(np.int64) + 1970
     case_no = (
         "JZ"

@@ -1,9 +1,13 @@
-"""Generate a synthetic city: the 22 source deliveries for one or more days plus ground truth.
+"""Generate a synthetic city: the 22 source deliveries for one or more days plus ground truth
+(and ``_partners/<region>/persons.jsonl``, what the partner regions hold: cross_region.py).
 
-Stages: base population -> economy -> source frames (over the union of the days' windows) ->
-planted defects -> scenario households -> per day: window cut, scenario rows, write. Same
-arguments, same bytes: every random draw comes from a stream seeded by (seed, part name) and
-no clock is read.
+The city is streamed in independent household blocks (``BLOCK_PERSONS`` persons each), so
+memory stays flat at any size. Per block: base population -> economy -> source frames (over
+the union of the days' windows) -> planted defects; then per day: window cut, scenario rows
+(inside block 0), appended to that day's files (:mod:`hedui.generator.stream`). Keys that must
+be unique city-wide come from disjoint residues per block (:func:`ids.in_block`) and one ID
+sequence ledger. Same arguments, same bytes, whatever the chunking: every random draw comes
+from a stream seeded by (seed, part name, block) and no clock is read.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,10 +24,12 @@ import numpy as np
 import polars as pl
 
 from hedui.delivery import SUCCESS_MARKER, delivery_dir, mark_complete, write_json
-from hedui.generator.defects import REASON, plant_defects
+from hedui.generator.defects import REASON, plant_defects, text_columns
 from hedui.generator.economy import build_economy
 from hedui.generator.frames import build_frames, with_hidden
+from hedui.generator.ids import Block, SequenceLedger, in_block
 from hedui.generator.population import DECEASED, MOVED_OUT, build_population, normal_members
+from hedui.generator.stream import DeliveryWriter
 from hedui.generator.timeline import (
     DATE_KEYED,
     WINDOW_KEY,
@@ -32,12 +38,14 @@ from hedui.generator.timeline import (
     to_np,
     window_bounds,
 )
-from hedui.generator.writer import DefectRecord, uses_bom, write_day
-from hedui.registry import Source, load_registry
+from hedui.generator.writer import DefectRecord, uses_bom
+from hedui.registry import Source, local_registry
 
 GROUND_TRUTH_DIR = "_ground_truth"
 GROUND_TRUTH_FILE = "ground_truth.json"
 Progress = Callable[[str, int, int], None]
+#: Persons per independently generated household block (bounds the generator's memory).
+BLOCK_PERSONS = 250_000
 
 
 class ScenarioSet(Protocol):
@@ -87,38 +95,52 @@ def generate_city(
     progress: Progress | None = None,
     *,
     scenario_builder: ScenarioBuilder | None = None,
+    block_persons: int = BLOCK_PERSONS,
+    chunk_persons: int | None = None,
 ) -> GenerationResult:
     """Write every source's delivery for ``days`` consecutive dates from ``run_date`` into
     ``out/<source>/<date>/`` and the ground truth into ``out/_ground_truth/ground_truth.json``.
+
+    The city is made of independent household blocks of ``block_persons`` (part of the city,
+    like the seed); ``chunk_persons`` (default one block) bounds how many are held in memory
+    at once and never changes a byte of the output.
     """
     out = Path(out)
-    registry = load_registry()
+    registry = local_registry()
     timeline = Timeline(run_date, days, seed)
-    total_steps = 5 + len(registry) * (days + 1)
+    sizes = block_sizes(persons, block_persons)
+    per_chunk = max(1, (chunk_persons or block_persons) // block_persons)
+    chunks = [range(i, min(i + per_chunk, len(sizes))) for i in range(0, len(sizes), per_chunk)]
+    total_steps = len(sizes) * (len(registry) + 3) + len(chunks) + 2 + len(registry) * days
     clock = _Clock(progress, total_steps)
+    ledger = SequenceLedger(timeline.rng("id.sequence"), timeline.today)
+    result = GenerationResult(out, out / GROUND_TRUTH_DIR / GROUND_TRUTH_FILE, timeline.deliveries)
+    summary: dict[str, Any] = {}
+    plan: _Plan | None = None
+    for chunk in chunks:
+        blocks = []
+        for b in chunk:
+            label = "" if len(sizes) == 1 else f" (block {b + 1}/{len(sizes)})"
+            blocks.append(
+                _block_frames(sizes[b], b, len(sizes), timeline, ledger, defect_rate, clock, label)
+            )
+            summary = _add_summary(summary, blocks[-1][1])
+            blocks[-1] = blocks[-1][0]
+        if plan is None:
+            builder = scenario_builder or _default_scenarios
+            plan = _Plan(builder(run_date, days), timeline, out)
+            result.scenarios = plan.scenarios is not None
+            clock.stage("scenarios")
+        plan.append(blocks, first_block=chunk[0] == 0)
+        del blocks
+        clock.lap("write")
+        clock.tick(f"write chunk {chunks.index(chunk) + 1}/{len(chunks)}")
+    assert plan is not None
+    deliveries, defects = plan.close(result, clock)
+    if (world := getattr(plan.scenarios, "world", None)) is not None:
+        from hedui.generator.cross_region import write_partners
 
-    pop = build_population(persons, timeline)
-    clock.stage("population")
-    econ = build_economy(pop)
-    clock.stage("economy")
-    frames = build_frames(pop, econ, step=lambda name: clock.tick(f"sources: {name}"))
-    clock.lap("sources")
-    latest = to_np(timeline.last_day)
-    for name in registry:
-        rng = timeline.rng(f"defects.{name}")
-        frames[name] = plant_defects(frames[name], name, defect_rate, rng, latest)
-    clock.stage("defects")
-    builder = scenario_builder or _default_scenarios
-    scenarios = builder(run_date, days)
-    clock.stage("scenarios")
-
-    result = GenerationResult(
-        out,
-        out / GROUND_TRUTH_DIR / GROUND_TRUTH_FILE,
-        timeline.deliveries,
-        scenarios=scenarios is not None,
-    )
-    deliveries, defects = _write_deliveries(frames, scenarios, timeline, result, clock)
+        write_partners(world, run_date, out)  # the partner regions' data (docs/policy.md §11)
     clock.lap("write")
 
     result.defects = len(defects)
@@ -129,13 +151,14 @@ def generate_city(
             "run_date": run_date.isoformat(),
             "days": days,
             "defect_rate": defect_rate,
+            "block_persons": block_persons,
             "deliveries": [d.isoformat() for d in timeline.deliveries],
         },
-        "population": _population_summary(pop, econ),
+        "population": summary,
         "deliveries": deliveries,
         "defects": [d.as_json() for d in sorted(defects, key=_defect_order)],
         "defect_counts": _defect_counts(defects),
-        "scenarios": scenarios.ground_truth() if scenarios is not None else None,
+        "scenarios": plan.scenarios.ground_truth() if plan.scenarios is not None else None,
     }
     result.ground_truth_path.parent.mkdir(parents=True, exist_ok=True)
     write_json(result.ground_truth_path, truth)
@@ -144,49 +167,131 @@ def generate_city(
     return result
 
 
-def _write_deliveries(
-    frames: dict[str, pl.DataFrame],
-    scenarios: ScenarioSet | None,
+def block_sizes(persons: int, block_persons: int) -> list[int]:
+    """Persons per household block: full blocks, then the rest."""
+    if block_persons <= 0:
+        raise ValueError("block_persons must be positive")
+    full, rest = divmod(persons, block_persons)
+    return [block_persons] * full + ([rest] if rest or not full else [])
+
+
+def _block_frames(
+    persons: int,
+    index: int,
+    count: int,
     timeline: Timeline,
-    result: GenerationResult,
+    ledger: SequenceLedger,
+    defect_rate: float,
     clock: _Clock,
-) -> tuple[dict[str, dict[str, Any]], list[DefectRecord]]:
-    """Every day's delivery of every source; a delivery equal to the day before is copied."""
-    out = result.out
-    deliveries: dict[str, dict[str, Any]] = {}
-    defects: list[DefectRecord] = []
-    previous: dict[str, tuple] = {}  # source -> (bounds, scenario rows, files, defects, day)
-    for day in timeline.deliveries:
-        day_text = day.isoformat()
-        scenario_frames = scenarios.frames(day) if scenarios is not None else {}
-        deliveries[day_text] = {}
-        for name, source in load_registry().items():
-            bounds = window_bounds(source, day) if source.kind == "window" else None
-            scn = scenario_frames.get(name)
-            scn = None if scn is None or scn.height == 0 else scn
-            _clear(delivery_dir(out, name, day), source)
-            prev = previous.get(name)
-            if prev is not None and prev[0] == bounds and _same_frame(prev[1], scn):
-                files, day_defects = _copy_delivery(out, source, prev[2], prev[3], prev[4], day)
-                written = prev[4]
-            else:
-                frame = _day_frame(frames[name], source, bounds, scn, timeline)
-                files, day_defects = write_day(out, source, day, frame)
-                written = day
-            previous[name] = (bounds, scn, files, day_defects, written)
-            defects.extend(day_defects)
-            result.rows[(day_text, name)] = sum(files.values())
-            folder = delivery_dir(out, name, day)
-            result.files[(day_text, name)] = [folder / f for f in files]
-            deliveries[day_text][name] = {
-                "files": files,
-                "rows": sum(files.values()),
-                "window": _window_text(source, bounds),
-                "bom": uses_bom(source),
-                "scenario_rows": 0 if scn is None else scn.height,
-            }
-            clock.tick(f"write {day_text}: {name}")
-    return deliveries, defects
+    label: str,
+) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
+    """One household block's source frames (defects planted) and its population summary."""
+    local = replace(timeline, block=index)
+    registry = local_registry()
+    with in_block(Block(index, count)):
+        pop = build_population(persons, local, ledger)
+        clock.stage("population", label)
+        econ = build_economy(pop)
+        clock.stage("economy", label)
+        frames = build_frames(pop, econ, step=lambda name: clock.tick(f"sources: {name}{label}"))
+        clock.lap("sources")
+        summary = _population_summary(pop, econ)
+        del pop, econ
+        latest = to_np(timeline.last_day)
+        for name in registry:
+            rng = local.rng(f"defects.{name}")
+            frame = plant_defects(frames[name], name, defect_rate, rng, latest)
+            if defect_rate > 0:
+                frame = frame.with_columns(pl.col(text_columns(name)).cast(pl.String))
+            frames[name] = frame
+        clock.stage("defects", label)
+    return frames, summary
+
+
+def _add_summary(total: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:
+    """Population summaries of blocks added up (counts, and counts per class)."""
+    if not total:
+        return part
+    out = {k: v + part[k] for k, v in total.items() if k != "classes"}
+    out["classes"] = {k: v + part["classes"][k] for k, v in total["classes"].items()}
+    return out
+
+
+class _Plan:
+    """Every day's delivery of every source: written from the blocks, or copied when a
+    delivery equals the day before (same window, same scenario rows)."""
+
+    def __init__(self, scenarios: ScenarioSet | None, timeline: Timeline, out: Path) -> None:
+        self.scenarios, self.timeline, self.out = scenarios, timeline, out
+        self.registry = local_registry()
+        self.bounds: dict[tuple[date, str], Any] = {}
+        self.scenario_rows: dict[tuple[date, str], pl.DataFrame | None] = {}
+        self.source_day: dict[tuple[date, str], date] = {}  # the day whose files it holds
+        self.writers: dict[tuple[date, str], DeliveryWriter] = {}
+        previous: dict[str, tuple] = {}
+        for day in timeline.deliveries:
+            scenario_frames = scenarios.frames(day) if scenarios is not None else {}
+            for name, source in self.registry.items():
+                bounds = window_bounds(source, day) if source.kind == "window" else None
+                scn = scenario_frames.get(name)
+                scn = None if scn is None or scn.height == 0 else scn
+                self.bounds[(day, name)], self.scenario_rows[(day, name)] = bounds, scn
+                _clear(delivery_dir(out, name, day), source)
+                prev = previous.get(name)
+                if prev is not None and prev[0] == bounds and _same_frame(prev[1], scn):
+                    self.source_day[(day, name)] = prev[2]
+                else:
+                    self.source_day[(day, name)] = day
+                    self.writers[(day, name)] = DeliveryWriter(out, source, day)
+                    previous[name] = (bounds, scn, day)
+
+    def append(self, blocks: list[dict[str, pl.DataFrame]], first_block: bool) -> None:
+        """Append one chunk of blocks (scenario rows go inside block 0) to every writer."""
+        for (day, name), writer in self.writers.items():
+            source = self.registry[name]
+            parts = [
+                _day_frame(
+                    frames[name],
+                    source,
+                    self.bounds[(day, name)],
+                    self.scenario_rows[(day, name)] if first_block and i == 0 else None,
+                    self.timeline,
+                )
+                for i, frames in enumerate(blocks)
+            ]
+            writer.append(pl.concat(parts) if len(parts) > 1 else parts[0])
+
+    def close(self, result: GenerationResult, clock: _Clock):
+        deliveries: dict[str, dict[str, Any]] = {}
+        defects: list[DefectRecord] = []
+        written: dict[tuple[date, str], tuple[dict[str, int], list[DefectRecord]]] = {}
+        for day in self.timeline.deliveries:
+            day_text = day.isoformat()
+            deliveries[day_text] = {}
+            for name, source in self.registry.items():
+                src_day = self.source_day[(day, name)]
+                if src_day == day:
+                    writer = self.writers[(day, name)]
+                    files, day_defects = writer.close(), writer.defects
+                    written[(day, name)] = (files, day_defects)
+                else:
+                    files, day_defects = _copy_delivery(
+                        self.out, source, *written[(src_day, name)], src_day, day
+                    )
+                defects.extend(day_defects)
+                scn = self.scenario_rows[(day, name)]
+                result.rows[(day_text, name)] = sum(files.values())
+                folder = delivery_dir(self.out, name, day)
+                result.files[(day_text, name)] = [folder / f for f in files]
+                deliveries[day_text][name] = {
+                    "files": files,
+                    "rows": sum(files.values()),
+                    "window": _window_text(source, self.bounds[(day, name)]),
+                    "bom": uses_bom(source),
+                    "scenario_rows": 0 if scn is None else scn.height,
+                }
+                clock.tick(f"write {day_text}: {name}")
+        return deliveries, defects
 
 
 def _clear(folder: Path, source: Source) -> None:
@@ -213,12 +318,12 @@ class _Clock:
 
     def lap(self, stage: str) -> None:
         now = time.perf_counter()
-        self.timings[stage] = round(now - self._start, 3)
+        self.timings[stage] = round(self.timings.get(stage, 0.0) + now - self._start, 3)
         self._start = now
 
-    def stage(self, stage: str) -> None:
+    def stage(self, stage: str, label: str = "") -> None:
         self.lap(stage)
-        self.tick(stage)
+        self.tick(stage + label)
 
 
 def _same_frame(a: pl.DataFrame | None, b: pl.DataFrame | None) -> bool:
@@ -295,8 +400,10 @@ def _defect_counts(defects: list[DefectRecord]) -> dict[str, dict[str, int]]:
 
 def _population_summary(pop, econ) -> dict[str, Any]:
     from hedui.generator.assistance import per_capita_income
-    from hedui.generator.economy import DIBAO, LOW_INCOME_LINE
+    from hedui.policy_params import params_on
 
+    params = params_on(pop.timeline.run_date)
+    dibao, low_income_line = float(params.dibao_standard), float(params.low_income_line)
     members = normal_members(pop)
     pci = per_capita_income(pop, econ)
     lived = members > 0
@@ -305,8 +412,8 @@ def _population_summary(pop, econ) -> dict[str, Any]:
         "households": pop.households.n,
         "deceased": int((pop.people.status == DECEASED).sum()),
         "moved_out": int((pop.people.status == MOVED_OUT).sum()),
-        "households_below_dibao_nominal": int((lived & (pci < DIBAO)).sum()),
-        "households_below_low_income_nominal": int((lived & (pci < LOW_INCOME_LINE)).sum()),
+        "households_below_dibao_nominal": int((lived & (pci < dibao)).sum()),
+        "households_below_low_income_nominal": int((lived & (pci < low_income_line)).sum()),
         "employers": econ.employers.n,
         "classes": {
             str(k): int(v) for k, v in enumerate(np.bincount(pop.households.klass, minlength=5))

@@ -416,3 +416,8 @@ def _share_sum(
     broken = np.round(np.where(share > 0.2, share - 0.1, share + 0.05), 4)
     edits.add("share_ratio", first, pl.Series(broken))
     return np.sort(np.concatenate([np.array(r, dtype=np.int64) for r in rows_per_cert]))
+
+
+def text_columns(source: str) -> list[str]:
+    """Columns a planted malformed value turns into text (so every block writes them as text)."""
+    return sorted({p.column for p in PLANTS.get(source, []) if p.how == "text" and p.column})

@@ -24,9 +24,8 @@ from hedui.generator.arrays import (
 )
 from hedui.generator.employers import Employers, build_employers
 from hedui.generator.population import NORMAL, Population
+from hedui.policy_params import params_on
 
-DIBAO = 1010.0
-LOW_INCOME_LINE = 1.5 * DIBAO
 MIN_WAGE = 2320.0
 
 (
@@ -175,7 +174,7 @@ def _top_up(pop: Population, role: np.ndarray, amount: np.ndarray, business: np.
     income = np.bincount(
         p.hh, weights=counted_income(role, amount, business) * normal, minlength=h.n
     )
-    line = 1.7 * DIBAO * members
+    line = 1.7 * float(params_on(pop.timeline.run_date).dibao_standard) * members
     short = (h.klass >= 2) & (members > 0) & (income < line)
     working = (p.age >= 18) & (p.age < 60) & normal & (role != STUDENT)
     elderly = (p.age >= 60) & normal

@@ -197,7 +197,7 @@ def funds(pop: Population) -> pl.DataFrame:
     person, rank = _holders(pop, "fund", [0, 0.005, 0.04, 0.12, 0.32], max_items=4)
     n = len(person)
     pool_rng = pop.timeline.rng("fund.pool")
-    pool_codes = np.sort(ids.unique_integers(pool_rng, 500, 20000)) + 1
+    pool_codes = np.sort(ids.unique_integers(pool_rng, 500, 20000, shared=True)) + 1
     nav = np.round(pool_rng.uniform(0.5, 4.5, 500), 4)
     first = rng.integers(0, 500, pop.people.n)[person]
     fund = (first + 11 * rank) % 500

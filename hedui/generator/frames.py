@@ -11,7 +11,7 @@ from hedui.generator import assistance, business, finance, labour, life, propert
 from hedui.generator.economy import Economy
 from hedui.generator.population import Population
 from hedui.generator.schema import conform
-from hedui.registry import Source, load_registry
+from hedui.registry import Source, local_registry
 
 
 def build_frames(
@@ -51,7 +51,7 @@ def build_frames(
     roll, open_case = assistance.assistance_roll(pop, econ, severe)
     put("assistance_roll", roll)
     put("verification_request", assistance.verification_requests(pop, open_case))
-    registry = load_registry()
+    registry = local_registry()
     return {name: with_hidden(out[name], registry[name]) for name in registry}
 
 

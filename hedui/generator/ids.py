@@ -6,6 +6,10 @@ fixed-width byte arrays, which is much faster than Python strings).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
 
@@ -138,15 +142,75 @@ def digit_base(values: np.ndarray, base: int, width: int) -> np.ndarray:
     return (values[:, None] // powers) % base
 
 
-def unique_integers(rng: np.random.Generator, n: int, space: int) -> np.ndarray:
-    """``n`` distinct random integers in ``[0, space)`` (int64)."""
-    if n > space:
-        raise ValueError(f"cannot draw {n} distinct values from {space}")
-    return rng.choice(space, size=n, replace=False).astype(np.int64)
+@dataclass(frozen=True)
+class Block:
+    """Which of ``count`` independently generated household blocks is being generated."""
+
+    index: int = 0
+    count: int = 1
+
+
+_BLOCK = [Block()]
+
+
+@contextmanager
+def in_block(block: Block) -> Iterator[None]:
+    """Draw identifiers for ``block``: keys stay distinct across every block of the city."""
+    _BLOCK.append(block)
+    try:
+        yield
+    finally:
+        _BLOCK.pop()
+
+
+def unique_integers(
+    rng: np.random.Generator, n: int, space: int, *, shared: bool = False
+) -> np.ndarray:
+    """``n`` distinct random integers in ``[0, space)`` (int64).
+
+    Inside :func:`in_block` the values are also distinct from every other block's: block ``b``
+    of ``k`` draws from the residues ``b (mod k)`` of the space. ``shared`` pools (codes every
+    block may reuse) skip that.
+    """
+    block = Block() if shared else _BLOCK[-1]
+    sub = (space - block.index + block.count - 1) // block.count
+    if n > sub:
+        raise ValueError(f"cannot draw {n} distinct values from {sub} (space {space})")
+    draws = rng.choice(sub, size=n, replace=False).astype(np.int64)
+    return draws * block.count + block.index if block.count > 1 else draws
+
+
+class SequenceLedger:
+    """Per (address code, birth date, gender): how many ID sequence codes the city has used.
+
+    The k-th person of a group gets slot ``(start + 37 k) mod 450``, with ``start`` fixed per
+    group for the whole city, so blocks generated one after another never repeat an ID number.
+    """
+
+    SLOTS = 450
+    SPAN_DAYS = 40_000  # birth dates back from the first delivery day (about 109 years)
+
+    def __init__(self, rng: np.random.Generator, today: np.datetime64) -> None:
+        self.codes = np.array(sorted({*CURRENT_DISTRICTS, *RETIRED_DISTRICTS}), dtype=np.int64)
+        self.first_day = int((np.datetime64(today, "D") - self.SPAN_DAYS).astype(np.int64))
+        size = len(self.codes) * (self.SPAN_DAYS + 1) * 2
+        self.start = rng.integers(0, self.SLOTS, size).astype(np.int16)
+        self.used = np.zeros(size, dtype=np.int32)
+
+    def group(self, address: np.ndarray, birth: np.ndarray, male: np.ndarray) -> np.ndarray:
+        code = np.searchsorted(self.codes, np.asarray(address, dtype=np.int64))
+        day = np.asarray(birth, dtype="datetime64[D]").astype(np.int64) - self.first_day
+        if (code >= len(self.codes)).any() or (day < 0).any() or (day > self.SPAN_DAYS).any():
+            raise ValueError("address code or birth date outside the ID sequence ledger")
+        return (code * (self.SPAN_DAYS + 1) + day) * 2 + np.asarray(male, dtype=np.int64)
 
 
 def sequence_codes(
-    rng: np.random.Generator, address: np.ndarray, birth: np.ndarray, male: np.ndarray
+    rng: np.random.Generator,
+    address: np.ndarray,
+    birth: np.ndarray,
+    male: np.ndarray,
+    ledger: SequenceLedger | None = None,
 ) -> np.ndarray:
     """3-digit ID sequence codes, 000-899, odd for men, unique per (address, birth date).
 
@@ -154,16 +218,26 @@ def sequence_codes(
     ``(start + 37 k) mod 450`` (37 is coprime to 450, so slots never repeat).
     """
     n = len(address)
-    key = (
-        np.asarray(address, dtype=np.int64) * 100_000
-        + np.asarray(birth, dtype="datetime64[D]").astype(np.int64)
-    ) * 2 + np.asarray(male, dtype=np.int64)
+    if ledger is None:
+        key = (
+            np.asarray(address, dtype=np.int64) * 100_000
+            + np.asarray(birth, dtype="datetime64[D]").astype(np.int64)
+        ) * 2 + np.asarray(male, dtype=np.int64)
+    else:
+        key = ledger.group(address, birth, male)
     order = np.lexsort((rng.random(n), key))
     sorted_key = key[order]
     first = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
     group_start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
     rank = np.arange(n) - group_start
-    start = rng.integers(0, 450, n)[group_start]
+    if ledger is None:
+        start = rng.integers(0, 450, n)[group_start]
+    else:
+        start = ledger.start[sorted_key].astype(np.int64)
+        rank = rank + ledger.used[sorted_key]
+        if n and rank.max() >= ledger.SLOTS:
+            raise ValueError("more than 450 persons of one gender, birth date and address")
+        ledger.used += np.bincount(key, minlength=len(ledger.used)).astype(np.int32)
     slot = np.empty(n, dtype=np.int64)
     slot[order] = (start + 37 * rank) % 450
     return slot * 2 + np.asarray(male, dtype=np.int64)

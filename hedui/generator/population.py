@@ -144,8 +144,13 @@ def _beta_ages(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray, a: floa
     return lo + (hi - lo) * rng.beta(a, b, len(lo))
 
 
-def build_population(persons: int, timeline: Timeline) -> Population:
-    """Households and persons for ``persons`` people (exactly)."""
+def build_population(
+    persons: int, timeline: Timeline, ledger: ids.SequenceLedger | None = None
+) -> Population:
+    """Households and persons for ``persons`` people (exactly).
+
+    ``ledger`` keeps ID numbers distinct across the blocks of a city generated block by block.
+    """
     rng = timeline.rng("population")
     hh_count = int(persons / 2.4) + 16
     weights = np.array([t.weight for t in TEMPLATES])
@@ -176,7 +181,7 @@ def build_population(persons: int, timeline: Timeline) -> Population:
     return Population(
         timeline,
         households,
-        _people(rng, timeline, households, hh_index, slot_index, age_years, is_male),
+        _people(rng, timeline, households, hh_index, slot_index, age_years, is_male, ledger),
     )
 
 
@@ -268,6 +273,7 @@ def _people(
     slot: np.ndarray,
     age_years: np.ndarray,
     male: np.ndarray,
+    ledger: ids.SequenceLedger | None = None,
 ) -> People:
     n = len(hh)
     today = timeline.today
@@ -276,7 +282,7 @@ def _people(
     age = full_years(birth, today)
     birth_year = birth.astype("datetime64[Y]").astype(np.int64) + 1970
     address = _id_address(rng, h.district[hh], birth_year)
-    seq = ids.sequence_codes(rng, address, birth, male)
+    seq = ids.sequence_codes(rng, address, birth, male, ledger)
     id_numbers = ids.id_numbers(address, birth, seq)
     # Names: children and grandchildren share the family surname.
     family = names.surnames(rng, h.n).to_numpy()

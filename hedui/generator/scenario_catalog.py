@@ -26,6 +26,7 @@ from hedui.generator.scenario_spec import (
     Member,
     Pay,
     Property,
+    Remote,
     Request,
     Scenario,
     School,
@@ -176,21 +177,23 @@ TIERS = (
         "boundary: per-capita income exactly 1515 is not low_income (monitored)",
         (Member("a", 40),),
         (wage("a", 1515),),
-        expect=tier("none", 0, income_per_capita=1515.0),
+        expect=tier("none", 0, "I_INCOME_ABOVE_LINE", income_per_capita=1515.0),
     ),
     Scenario(
         "N02",
         "none: ordinary earner (also co-owns a P01 home)",
         (Member("a", 35),),
         (wage("a", 3000), Contribution("a", 3000)),
-        expect=tier("none", 0, income_per_capita=3000.0, residential_homes=1),
+        expect=tier(
+            "none", 0, "I_INCOME_ABOVE_LINE", income_per_capita=3000.0, residential_homes=1
+        ),
     ),
     Scenario(
         "N03",
         "none, not monitored: a large inpatient bill raises no warning",
         (Member("a", 40),),
         (wage("a", 2500), Claim("a", "c1", "inpatient", 10, 20000, 7200)),
-        expect=tier("none", 0, rigid_expenditure_per_capita=600.0),
+        expect=tier("none", 0, "I_INCOME_ABOVE_LINE", rigid_expenditure_per_capita=600.0),
     ),
     Scenario(
         "E01",
@@ -459,7 +462,7 @@ CASES = (
         (Member("a", 40),),
         (wage("a", 3000),),
         case=Case("expenditure_hardship", 200, 500),
-        expect=tier("none", 0),
+        expect=tier("none", 0, "I_INCOME_ABOVE_LINE"),
     ),
     Scenario(
         "C05",
@@ -613,7 +616,7 @@ WARNINGS = (
         "W_INCOME_DROP red: last 3 months 1000 vs 2000 before; corrected on day 2",
         (Member("a", 40),),
         (wage("a", 2000, recent=1000, days=NR), wage("a", 2000, days=FIX)),
-        expect=tier("none", 0, income_per_capita=1750.0),
+        expect=tier("none", 0, "I_INCOME_ABOVE_LINE", income_per_capita=1750.0),
         later={2: {"income_per_capita": 2000.0}},
         warnings={"W_INCOME_DROP": "red:NOR"},
     ),
@@ -623,7 +626,7 @@ WARNINGS = (
         "line); day 2 corrects to 1530 (no drop, still monitored)",
         (Member("a", 38, F),),
         (wage("a", 2180, recent=1520, days=NR), wage("a", 2180, recent=1530, days=FIX)),
-        expect=tier("none", 0, income_per_capita=2015.0),
+        expect=tier("none", 0, "I_INCOME_ABOVE_LINE", income_per_capita=2015.0),
         later={2: {"income_per_capita": 2017.5}},
         warnings={"W_INCOME_DROP": "orange:NOR"},
     ),
@@ -758,4 +761,101 @@ WARNINGS = (
     ),
 )
 
-SCENARIOS: tuple[Scenario, ...] = (*TIERS, *ASSETS, *INCOME, *CASES, *REQUESTS, *WARNINGS)
+# Requests with members registered in Beijing (110000), Hebei (130000) or Jiangsu (320000): no
+# row in the city's hukou source, so the city's silence on them is not "no income, no assets"
+# (docs/policy.md §11). `report` is the request before any partner answer, `answered` once the
+# partner regions answered (hedui.generator.cross_region).
+BJ, HB, JS = "110000", "130000", "320000"
+WAITING = {"complete": False, "members_refused": 0}
+
+CROSS_REGION = (
+    Scenario(
+        "X01",
+        "cross-region: a Beijing member answered; dibao once the answer counts",
+        (Member("a", 50), Member("b", 48, F, "spouse", region=BJ)),
+        (wage("a", 600), Remote("b", wage=400, resident_pension=200, cash=3000)),
+        request=Request(
+            "dibao",
+            ("a", "b"),
+            report=tier(None, None, missing_sources=[f"cross_region:{BJ}"], **WAITING),
+            answered=tier("dibao", 1020, income_per_capita=500.0, complete=True),
+        ),
+        expect=tier("dibao", 410, income_per_capita=600.0),
+    ),
+    Scenario(
+        "X02",
+        "cross-region: the Hebei partner holds nothing on the member (not_found: zeros)",
+        (Member("a", 44), Member("b", 16, relation="child", region=HB)),
+        (wage("a", 800), Remote("b", held=False)),
+        request=Request(
+            "dibao",
+            ("a", "b"),
+            report=tier(None, None, missing_sources=[f"cross_region:{HB}"], **WAITING),
+            answered=tier("dibao", 1220, income_per_capita=400.0, complete=True),
+        ),
+        expect=tier("dibao", 210, income_per_capita=800.0),
+    ),
+    Scenario(
+        "X03",
+        "cross-region: a Hebei member's pension and home count; low_income once answered",
+        (Member("a", 58), Member("b", 62, F, "spouse", region=HB)),
+        (wage("a", 1000), Remote("b", pension=2000, cash=10000, homes=1, area=60)),
+        request=Request(
+            "low_income",
+            ("a", "b"),
+            report=tier(None, None, missing_sources=[f"cross_region:{HB}"], **WAITING),
+            answered=tier("low_income", 303, income_per_capita=1500.0, complete=True),
+        ),
+        expect=tier("dibao", 10, income_per_capita=1000.0),
+    ),
+    Scenario(
+        "X04",
+        "cross-region: a local car fails A2, decided without waiting for Beijing",
+        (Member("a", 40), Member("b", 39, F, "spouse", region=BJ)),
+        (wage("a", 500), Vehicle("a", "car"), Remote("b", wage=300)),
+        request=Request(
+            "dibao",
+            ("a", "b"),
+            report=tier("none", 0, "A2", missing_sources=[f"cross_region:{BJ}"], **WAITING),
+            answered=tier("none", 0, "A2", complete=True),
+        ),
+        expect=tier("none", 0, "A2"),
+    ),
+    Scenario(
+        "X05",
+        "cross-region: a Jiangsu member, no partner region: stays undecided",
+        (Member("a", 47), Member("b", 45, F, "spouse", region=JS)),
+        (wage("a", 500),),
+        request=Request(
+            "dibao",
+            ("a", "b"),
+            report=tier(None, None, missing_sources=[f"cross_region:{JS}"], **WAITING),
+            answered=tier(None, None, missing_sources=[f"cross_region:{JS}"], **WAITING),
+        ),
+        expect=tier("dibao", 510, income_per_capita=500.0),
+    ),
+    Scenario(
+        "X06",
+        "cross-region: a Beijing member without authorization is never queried",
+        (Member("a", 52), Member("b", 50, F, "spouse", region=BJ)),
+        (wage("a", 500), Remote("b", wage=5000)),
+        request=Request(
+            "dibao",
+            ("a", "b"),
+            refused=("b",),
+            report=tier(None, None, "V_AUTH_MISSING", complete=False, members_refused=1),
+            answered=tier(None, None, "V_AUTH_MISSING", complete=False, members_refused=1),
+        ),
+        expect=tier("dibao", 510, income_per_capita=500.0),
+    ),
+)
+
+SCENARIOS: tuple[Scenario, ...] = (
+    *TIERS,
+    *ASSETS,
+    *INCOME,
+    *CASES,
+    *REQUESTS,
+    *WARNINGS,
+    *CROSS_REGION,
+)

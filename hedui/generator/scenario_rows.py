@@ -49,6 +49,8 @@ DISTRICTS = (
 TAX_ITEMS = frozenset(
     {"wage", "labor", "business", "royalty", "property_lease", "interest_dividend", "other"}
 )
+#: Address codes of the ID numbers of members from other regions (Member.region).
+REGION_DISTRICTS = {"110000": "110105", "130000": "130102", "320000": "320102"}
 SELF_DECLARED = frozenset({"business", "property_lease", "other"})
 BANKS = ("102", "103", "104", "105")
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -116,14 +118,15 @@ class World:
                 self.request_id[s.code] = f"{PREFIX}-REQ-{n_req:04d}"
             for j, m in enumerate(s.members):
                 birth = self._birth(m)
-                used = seq_used.setdefault((district, birth), set())
+                home = REGION_DISTRICTS[m.region] if m.region else district
+                used = seq_used.setdefault((home, birth), set())
                 seq = next(
                     q
                     for q in range(SEQ_FIRST + (m.gender == "1"), SEQ_LAST + 1, 2)
                     if q not in used
                 )
                 used.add(seq)
-                first17 = f"{district}{birth:%Y%m%d}{seq:03d}"
+                first17 = f"{home}{birth:%Y%m%d}{seq:03d}"
                 name = _SURNAMES[h % 20] + _GIVEN[(h * 7 + j * 3) % len(_GIVEN)]
                 if j % 2:
                     name += _GIVEN[(h + j * 5) % len(_GIVEN)]
@@ -134,7 +137,7 @@ class World:
                     name,
                     birth,
                     self.household_no[s.code],
-                    district,
+                    home,
                     m,
                 )
 
@@ -180,6 +183,8 @@ def rows_for_day(world: World, day_index: int, day: date) -> dict[str, list[dict
     for s in world.scenarios:
         _hukou(world, s, day_index, day, out)
         for n, fact in enumerate(s.facts):
+            if isinstance(fact, sp.Remote):  # held by a partner region, not a city source
+                continue
             if hasattr(fact, "days") and not sp.in_span(fact.days, day_index):
                 continue
             ref = f"{s.code}-{n:02d}"
@@ -198,6 +203,8 @@ def _hukou(world: World, s: sp.Scenario, day_index: int, day: date, out: _Rows) 
         if isinstance(f, sp.Death) and sp.in_span(f.days, day_index)
     }
     for m in s.members:
+        if m.region:  # registered in another region: not in the city's hukou source
+            continue
         p = world.person(s.code, m.key)
         status_date = None
         if m.status != "normal":
@@ -252,6 +259,7 @@ def _request_rows(world: World, s: sp.Scenario, out: _Rows) -> None:
     req = s.request
     assert req is not None
     rid = world.request_id[s.code]
+    street = world.person(s.code, req.members[0]).district + "001"  # the applicant's street
     for j, key in enumerate(req.members):
         p = world.person(s.code, key)
         out.add(
@@ -261,7 +269,7 @@ def _request_rows(world: World, s: sp.Scenario, out: _Rows) -> None:
             applicant="1" if j == 0 else "0",
             authorization_no=None if key in req.refused else f"{PREFIX}-AUTH-{rid[-4:]}-{j}",
             purpose=req.purpose,
-            street_code=p.district + "001",
+            street_code=street,
             requested_at=_request_date(world.run_date),
         )
 

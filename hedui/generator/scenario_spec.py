@@ -39,6 +39,9 @@ class Member:
     status: str = "normal"  # hukou status: normal, deceased, moved_out
     status_days_ago: int | None = None  # moved_out / deceased without a death fact
     birthday_today: bool = False  # age turns `age` exactly on D0 (age boundaries)
+    #: a member registered in another region (its code, e.g. "110000"): an ID number of that
+    #: region and no row in the city's hukou source (docs/policy.md §11)
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,26 @@ class Request:
     members: tuple[str, ...]
     refused: tuple[str, ...] = ()
     report: dict[str, object] = field(default_factory=dict)  # intended report subset
+    #: intended report subset once every partner region answered (members from other regions)
+    answered: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Remote:
+    """What the partner region of a member from another region holds on them (the reference
+    partner service answers from it, hedui.generator.cross_region): monthly income over the
+    last 24 months, cash-type assets, homes, floor area and non-exempt vehicles there.
+    ``held=False``: the partner has no record of the person (their answer is not_found)."""
+
+    member: str
+    wage: Money = 0
+    pension: Money = 0  # enterprise_pension (income)
+    resident_pension: Money = 0  # not income (policy.md §3)
+    cash: Money = 0
+    homes: int = 0
+    area: Money = 0
+    vehicles: int = 0
+    held: bool = True
 
 
 Fact = (
@@ -276,6 +299,7 @@ Fact = (
     | Property
     | Housing
     | Marriage
+    | Remote
 )
 
 

@@ -49,9 +49,14 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def school_year(day: date) -> int:
-    """The school year current on ``day`` (started on 1 September on or before it)."""
-    return day.year if (day.month, day.day) >= (9, 1) else day.year - 1
+def school_year(day: date, start_month: int | None = None) -> int:
+    """The school year current on ``day``: it started on the 1st of ``start_month`` (default:
+    the ``school_year_start_month`` parameter in force on ``day``) on or before it."""
+    if start_month is None:
+        from hedui.policy_params import params_on
+
+        start_month = int(params_on(day).school_year_start_month)
+    return day.year if day.month >= start_month else day.year - 1
 
 
 def in_last_days(event: date, day: date, n: int) -> bool:

@@ -1,4 +1,4 @@
-"""Reference computation of policy.md sections 2-9 over one day's scenario rows.
+"""Reference computation of docs/policy.md sections 2-9 over one day's scenario rows.
 
 A small, plain-Python restatement of the rules, independent of the warehouse, used to derive
 the scenario ground truth from exactly the rows delivered. Money is computed with exact
@@ -24,13 +24,8 @@ from hedui.generator.scenario_time import (
     school_year,
     yuan,
 )
-from hedui.policy_params import PolicyParams
+from hedui.policy_params import PolicyParams, categories_on
 
-INCOME_BENEFITS = frozenset(
-    {"enterprise_pension", "public_pension", "unemployment_benefit", "injury_benefit"}
-)
-CASH_INSURANCE = frozenset({"life", "annuity", "universal", "investment_linked"})
-NON_COMPULSORY = frozenset({"preschool", "senior_secondary", "vocational", "higher"})
 CASH_SOURCES = {
     "deposit": "balance_cny",
     "wealth_product": "market_value",
@@ -95,6 +90,8 @@ class DayData:
         self.day = day
         self.p = params
         self.std = Fraction(params.dibao_standard)
+        self.categories = categories_on(day)
+        self.horizon = int(params.warning_horizon_days)
         self.by: dict[str, dict[str, list[dict]]] = {}
         for source, key in (
             ("tax", "id_number"),
@@ -127,7 +124,8 @@ class DayData:
         self.requests: dict[str, list[dict]] = defaultdict(list)
         for row in rows.get("verification_request", []):
             self.requests[row["request_id"]].append(row)
-        self.periods12 = full_months_before(day, 12)
+        self.window = int(params.income_window_months)
+        self.periods12 = full_months_before(day, self.window)
         self._income: dict[str, dict[str, Fraction]] = {}
 
     # ------------------------------------------------------------------ people
@@ -156,17 +154,17 @@ class DayData:
     def severe(self, pid: str) -> bool:
         """Grade 1-2, or grade 3 intellectual/mental (single-person dibao, no work capacity)."""
         return any(
-            r["disability_grade"] <= 2
+            r["disability_grade"] <= self.p.severe_disability_grade_max
             or (
-                r["disability_grade"] == 3
-                and r["disability_category"] in ("intellectual", "mental")
+                r["disability_grade"] <= self.p.mental_disability_grade_max
+                and r["disability_category"] in self.categories["mental_disability_categories"]
             )
             for r in self.certs(pid)
         )
 
     def lacks_capacity(self, pid: str) -> bool:
         age = self.age(pid)
-        return age >= 60 or age < 16 or self.severe(pid)
+        return age >= self.p.elderly_age or age < self.p.working_age_min or self.severe(pid)
 
     def hukou_households(self) -> dict[str, list[str]]:
         """household_no -> members (status normal, not dead), in hukou order."""
@@ -190,7 +188,7 @@ class DayData:
         for r in self.by["social_insurance"].get(pid, []):
             if (
                 r["record_type"] == "benefit"
-                and r["item"] in INCOME_BENEFITS
+                and r["item"] in self.categories["income_benefit_items"]
                 and r["payment_status"] == "paid"
             ):
                 out[r["period"]] += _frac(r["amount"])
@@ -216,7 +214,7 @@ class DayData:
         )
 
     def education_cost(self, members: list[str]) -> Fraction:
-        year = school_year(self.day)
+        year = school_year(self.day, int(self.p.school_year_start_month))
         return sum(
             (
                 _frac(r["tuition_per_year"]) + _frac(r["boarding_per_year"])
@@ -224,7 +222,7 @@ class DayData:
                 for r in self.by["education"].get(m, [])
                 if r["school_year"] == year
                 and r["enrollment_status"] == "enrolled"
-                and r["stage"] in NON_COMPULSORY
+                and r["stage"] in self.categories["non_compulsory_stages"]
             ),
             Fraction(0),
         )
@@ -238,7 +236,7 @@ class DayData:
         total += _sum(
             _frac(r["cash_value"])
             for r in self.rows_of("commercial_insurance", members)
-            if r["product_type"] in CASH_INSURANCE
+            if r["product_type"] in self.categories["cash_insurance_types"]
         )
         total += _sum(
             _frac(r["subscribed_capital"])
@@ -274,12 +272,15 @@ class DayData:
         if cash_pc > Fraction(self.p.asset_limit):
             failed.append("A1")
         if any(
-            r["vehicle_type"] in ("car", "truck") and r["status"] == "normal"
+            r["vehicle_type"] in self.categories["non_exempt_vehicle_types"]
+            and r["status"] == "normal"
             for m in members
             for r in self.by["vehicle"].get(m, [])
         ):
             failed.append("A2")
-        if homes > 1 and area_pc >= Fraction(self.p.city_avg_living_area_m2):
+        if homes > self.p.max_residential_homes and area_pc >= Fraction(
+            self.p.city_avg_living_area_m2
+        ):
             failed.append("A3")
         if any(
             r["property_use"] == "commercial" and r["status"] == "valid"
@@ -292,14 +293,16 @@ class DayData:
     def member_average(self, pid: str) -> Fraction:
         """A person's monthly average over the 12 full months (exact)."""
         income = self.monthly_income(pid)
-        return sum((income.get(p, Fraction(0)) for p in self.periods12), Fraction(0)) / 12
+        total = sum((income.get(p, Fraction(0)) for p in self.periods12), Fraction(0))
+        return total / self.window
 
     def figures(self, members: list[str]) -> Figures:
         n = len(members)
         income = sum((Fraction(cents(self.member_average(m))) for m in members), Fraction(0))
         exact_pc = sum((self.member_average(m) for m in members), Fraction(0)) / n
         income_pc = Fraction(cents(income / n))
-        rigid_pc = Fraction(cents((self.oop12(members) + self.education_cost(members)) / 12 / n))
+        yearly_rigid = self.oop12(members) + self.education_cost(members)
+        rigid_pc = Fraction(cents(yearly_rigid / 12 / n))
         cash_pc = self.cash(members) / n
         homes, area = self.homes(members)
         area_pc = area / n
@@ -318,10 +321,15 @@ class DayData:
             tier, amount = "expenditure_hardship", None
         else:
             tier, amount = "none", 0
-        reasons = sorted(failed + (["T_SUPPORTER_CHECK"] if tier == "tekun" else []))
+        above_line = income_pc >= li_line and income_pc - rigid_pc >= li_line
+        reasons = sorted(
+            failed
+            + (["I_INCOME_ABOVE_LINE"] if above_line else [])
+            + (["T_SUPPORTER_CHECK"] if tier == "tekun" else [])
+        )
         exact = (
             exact_pc == income_pc
-            and rigid_pc * 12 * n == self.oop12(members) + self.education_cost(members)
+            and rigid_pc * 12 * n == yearly_rigid
             and Fraction(cents(cash_pc)) == cash_pc
         )
         return Figures(
@@ -346,20 +354,23 @@ class DayData:
         out: dict[str, str] = {}
         n = len(members)
         monthly = [self.household_month(members, p) for p in self.periods12]
-        mean3 = sum(monthly[:3], Fraction(0)) / 3 / n
-        mean9 = sum(monthly[3:], Fraction(0)) / 9 / n
-        if mean3 < Fraction(7, 10) * mean9 and mean3 < Fraction(self.p.monitor_line):
+        recent, base = int(self.p.warning_recent_months), int(self.p.warning_base_months)
+        mean3 = sum(monthly[:recent], Fraction(0)) / recent / n
+        mean9 = sum(monthly[recent : recent + base], Fraction(0)) / base / n
+        if mean3 < Fraction(self.p.income_drop_ratio) * mean9 and mean3 < Fraction(
+            self.p.monitor_line
+        ):
             out["W_INCOME_DROP"] = "red" if mean3 < Fraction(self.p.low_income_line) else "orange"
         income12 = sum(monthly, Fraction(0))
         oop12 = self.oop12(members)
         inpatient = any(
             r["visit_type"] == "inpatient"
             and _frac(r["out_of_pocket"]) >= Fraction(self.p.inpatient_oop_alert)
-            and in_last_days(r["settle_date"], self.day, 90)
+            and in_last_days(r["settle_date"], self.day, self.horizon)
             for m in members
             for r in self.by["medical_claims"].get(m, [])
         )
-        share = oop12 > 0 and oop12 >= income12 / 2
+        share = oop12 > 0 and oop12 >= Fraction(self.p.medical_income_share) * income12
         if inpatient or share:
             out["W_MEDICAL"] = "red" if inpatient and share else "orange"
         if any(
@@ -369,7 +380,8 @@ class DayData:
         ):
             out["W_DEATH"] = "orange"
         if any(
-            r["disability_grade"] <= 2 and in_last_days(r["cert_issue_date"], self.day, 90)
+            r["disability_grade"] <= self.p.severe_disability_grade_max
+            and in_last_days(r["cert_issue_date"], self.day, self.horizon)
             for m in members
             for r in self.certs(m)
         ):
@@ -377,16 +389,19 @@ class DayData:
         if any(self._job_loss(m) for m in members):
             out["W_JOB_LOSS"] = "yellow"
         education = self.education_cost(members)
-        if education > 0 and education >= Fraction(3, 10) * income12:
+        if education > 0 and education >= Fraction(self.p.education_income_share) * income12:
             out["W_EDUCATION"] = "yellow"
         return out
 
     def _death_warning(self, pid: str) -> bool:
         when = self.death_date(pid)
-        if when is None or not in_last_days(when, self.day, 90):
+        if when is None or not in_last_days(when, self.day, self.horizon):
             return False
         income = self.monthly_income(pid)
-        return 18 <= self.age(pid, when) <= 59 and any(income.get(p) for p in self.periods12)
+        age = self.age(pid, when)
+        return self.p.death_age_min <= age <= self.p.death_age_max and any(
+            income.get(p) for p in self.periods12
+        )
 
     def _job_loss(self, pid: str) -> bool:
         paid = {
@@ -397,11 +412,16 @@ class DayData:
             and r["payment_status"] == "paid"
         }
         months = self.periods12
-        if not paid & set(months[:3]) and len(paid & set(months[3:])) >= 6:
+        recent, base = int(self.p.warning_recent_months), int(self.p.warning_base_months)
+        before = set(months[recent : recent + base])
+        if (
+            not paid & set(months[:recent])
+            and len(paid & before) >= self.p.job_loss_paid_months_min
+        ):
             return True
         return any(
             r["status"] == "registered_unemployed"
-            and in_last_days(r["registered_date"], self.day, 90)
+            and in_last_days(r["registered_date"], self.day, self.horizon)
             and (r["end_date"] is None or r["end_date"] > self.day)
             for r in self.by["employment"].get(pid, [])
         )
@@ -441,8 +461,14 @@ class DayData:
 
     def request_report(self, rows: list[dict]) -> dict:
         ids = [r["member_id_number"] for r in rows]
-        refused = sum(r["authorization_no"] is None for r in rows)
-        report = {"members_verified": len(ids) - refused, "members_refused": refused}
+        unsigned = {r["member_id_number"] for r in rows if r["authorization_no"] is None}
+        # a dead member is not a member (§2): without an authorization, no refusal
+        refused = sum(
+            1
+            for r in rows
+            if r["authorization_no"] is None and not self.dead(r["member_id_number"])
+        )
+        report = {"members_verified": len(ids) - len(unsigned), "members_refused": refused}
         if refused:
             report.update(
                 {
@@ -459,7 +485,8 @@ class DayData:
                 }
             )
             return report
-        fig = self.figures(ids).as_dict()
+        looked_up = [m for m in ids if m not in unsigned] or ids  # the signed members
+        fig = self.figures(looked_up).as_dict()
         fig.pop("missing_sources")
         return {**fig, **report}
 

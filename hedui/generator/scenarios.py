@@ -5,7 +5,7 @@ rows of every one of the 22 sources for the delivery of ``day`` (day k = run_dat
 ``ground_truth()`` the expected warehouse outputs. The households are declared in
 ``scenario_catalog.py`` (one spec each), turned into rows by ``scenario_rows.py`` and the
 outcomes derived from exactly those rows by ``scenario_truth.py``, a small independent
-restatement of policy.md; each spec also states its intent (tier, amounts, warnings timeline,
+restatement of docs/policy.md; each spec also states its intent (tier, amounts, warnings timeline,
 reviews), which ``intent_mismatches()`` checks against the derived outcome.
 
 Isolation: scenario people appear only in scenario rows. ID numbers: Tianjin address codes,
@@ -48,9 +48,14 @@ Ground truth layout (JSON-able; dates ISO text; money as numbers to the cent)::
               "case": {active, reviews (sorted), household: {figures of the case's living
                        members}} | null,
               "verification_report": {figures as above, tier, monthly_amount, reason_codes,
-                       complete, members_verified, members_refused} | null
+                       complete, members_verified, members_refused} | null,
+              "cross_region": {"before": {...}, "after_answer": {...}}   # only requests with
+                       # authorized members from other regions (docs/policy.md §11): the report
+                       # before any partner answer (= verification_report: the city's deliveries
+                       # hold no answers) and once every partner region answered
             }, ...
-          }
+          },
+          "members_from_other_regions": [{key, id_number, region, partner, held}]  # if any
         }, ...
       },
       "coverage": {"tiers", "reason_codes", "warnings" ("CODE:severity"), "warning_status",
@@ -70,13 +75,14 @@ from decimal import Decimal
 
 import polars as pl
 
+from hedui.generator.cross_region import members_from_other_regions, request_truth
 from hedui.generator.scenario_catalog import SCENARIOS
 from hedui.generator.scenario_rows import PREFIX, SEQ_FIRST, SEQ_LAST, World, rows_for_day
 from hedui.generator.scenario_spec import Scenario
 from hedui.generator.scenario_truth import CATEGORY_ORDER, evaluate
 from hedui.generator.schema import frame_schema
 from hedui.policy_params import params_on
-from hedui.registry import load_registry
+from hedui.registry import local_registry
 
 ASSUMPTIONS = (
     "A failed asset test is a reason code (A1-A4) on every household result, whatever the "
@@ -129,7 +135,7 @@ class ScenarioSet:
         if day not in self._frames:
             self._frames[day] = {
                 name: _frame(source, self.rows[day].get(name, []))
-                for name, source in load_registry().items()
+                for name, source in local_registry().items()
             }
         return self._frames[day]
 
@@ -161,6 +167,8 @@ def build_scenarios(run_date: date, days: int = 1) -> ScenarioSet:
     dates = [run_date + timedelta(days=k) for k in range(days)]
     rows = {d: rows_for_day(world, k, d) for k, d in enumerate(dates)}
     evaluated = {d: evaluate(rows[d], d, params_on(d)) for d in dates}
+    for d in dates:  # requests with members from other regions (docs/policy.md §11)
+        evaluated[d]["cross_region"] = request_truth(world, rows[d], d, params_on(d))
     truth = _assemble(world, dates, evaluated)
     return ScenarioSet(world, dates, rows, truth)
 
@@ -230,6 +238,13 @@ def _assemble(world: World, dates: list[date], evaluated: dict[date, dict]) -> d
                 "verification_report": ev["requests"].get(rid) if rid else None,
                 "warnings": [],
             }
+            if s.code in ev["cross_region"]:  # no partner answer in the city's deliveries
+                xr = ev["cross_region"][s.code]
+                days[d.isoformat()]["verification_report"] = xr["before"]
+                days[d.isoformat()]["cross_region"] = {
+                    "before": xr["before"],
+                    "after_answer": xr["after_answer"],
+                }
         _lifecycle(
             days, [evaluated[d]["households"].get(hno, {}).get("fired", {}) for d in dates], dates
         )
@@ -241,6 +256,8 @@ def _assemble(world: World, dates: list[date], evaluated: dict[date, dict]) -> d
             "members": members,
             "days": days,
         }
+        if remote := members_from_other_regions(world, [s.code]).get(s.code):
+            scenarios[s.code]["members_from_other_regions"] = remote
     truth = {
         "run_date": dates[0].isoformat(),
         "dates": [d.isoformat() for d in dates],
@@ -377,6 +394,13 @@ def _intent_mismatches(scenarios: tuple[Scenario, ...], truth: dict) -> list[str
                     f"{s.code} {d} report {n}: expected {v!r}, got {report.get(n)!r}"
                     for n, v in s.request.report.items()
                     if report.get(n) != v
+                ]
+            after = (day.get("cross_region") or {}).get("after_answer") or {}
+            if s.request and s.request.answered:
+                out += [
+                    f"{s.code} {d} answered report {n}: expected {v!r}, got {after.get(n)!r}"
+                    for n, v in s.request.answered.items()
+                    if after.get(n) != v
                 ]
     return out
 

@@ -62,6 +62,7 @@ class Timeline:
     run_date: date
     days: int
     seed: int
+    block: int = 0  # which household block of the city (block 0 keeps the plain streams)
 
     @property
     def deliveries(self) -> list[date]:
@@ -78,6 +79,8 @@ class Timeline:
 
     def rng(self, stream: str) -> np.random.Generator:
         """An independent, reproducible random stream per generator part."""
+        if self.block:
+            return np.random.default_rng([self.seed, stable_hash(stream), self.block])
         return np.random.default_rng([self.seed, stable_hash(stream)])
 
     # -- period windows (tax, social_insurance, housing_fund) -----------------------------

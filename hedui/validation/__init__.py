@@ -6,13 +6,8 @@ Entry points: :func:`validate_source` (one source; an Airflow task each), :func:
 """
 
 from hedui.validation.gating import LandingInfo
-from hedui.validation.run import (
-    RunValidation,
-    SourceValidation,
-    gather_run,
-    validate_run,
-    validate_source,
-)
+from hedui.validation.outcomes import RunValidation, SourceValidation
+from hedui.validation.run import gather_run, validate_run, validate_source
 from hedui.validation.suites import stale_suites, write_suites
 
 __all__ = [

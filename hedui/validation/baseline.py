@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from hedui import duck
 from hedui.registry import get_source
 from hedui.validation.business import REASON_PRIORITY
 from hedui.validation.compiler import MACROS
@@ -507,7 +508,7 @@ def run_baseline(
 ) -> dict[str, tuple[int, int]]:
     """The whole baseline for every landed source of ``run_date``."""
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
+    con = duck.connect()
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     for macro in MACROS:

@@ -16,15 +16,14 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
+from hedui import duck
 from hedui.registry import get_source
 from hedui.validation.baseline import run_baseline
 from hedui.validation.docs import write_data_docs
 from hedui.validation.run import validate_run
-from hedui.validation.synthetic import clean_table, mutate, with_landing_columns, write_landing
 
 
 @dataclass
@@ -44,7 +43,7 @@ class BenchResult:
 
 
 def _same_quarantine(ours: Path, theirs: Path) -> bool:
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         query = "SELECT source, line, reason_code FROM read_parquet('{}')"
         diff = con.execute(
@@ -95,7 +94,13 @@ def bench(
 
 
 def make_big_landing(root: Path, run_date: date, rows: int, source: str = "tax") -> Path:
-    """A large landed delivery of one source (default tax) with ~0.1% planted defects."""
+    """A large landed delivery of one source (default tax) with ~0.1% planted defects.
+
+    Its synthetic rows come from ``hedui_testing.synthetic``, a development module the wheel
+    does not ship: the bench runs from a checkout (``make bench``).
+    """
+    from hedui_testing.synthetic import clean_table, mutate, with_landing_columns, write_landing
+
     src = get_source(source)
     chunk = 1_000_000
     tables = []

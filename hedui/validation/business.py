@@ -32,6 +32,7 @@ WINDOW_COLUMNS = {
     "death": "death_date",
     "medical_claims": "settle_date",
     "verification_request": "requested_at",
+    "cross_region_answer": "as_of",
 }
 
 PERIOD_REGEX = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"

@@ -5,14 +5,18 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from great_expectations.core import ExpectationSuiteValidationResult
 from great_expectations.render.renderer import ValidationResultsPageRenderer
 from great_expectations.render.view import DefaultJinjaPageView
 
-if TYPE_CHECKING:
-    from hedui.validation.run import RunValidation
+from hedui.validation.docs_offline import offline_page, ship_static
+from hedui.validation.outcomes import RunValidation
+
+
+def app_link(run_date: object) -> str:
+    """The web app's page of the run (Data Docs are served by the app at /dq/<date>/docs/)."""
+    return f"/dq/{run_date}"
 
 
 def render_result(result: ExpectationSuiteValidationResult) -> str:
@@ -64,6 +68,8 @@ def render_index(run: RunValidation, pages: dict[str, str]) -> str:
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>Hedui data quality "
         f"{run.run_date}</title><style>{_STYLE}</style></head><body>"
+        f'<p><a href="{app_link(run.run_date)}">← 返回核对系统 Back to Hedui</a></p>'
+        f"<h1>数据质量 {run.run_date}</h1>"
         f"<h1>Data quality, deliveries of {run.run_date}</h1>"
         f"<table><tr>{header}</tr>{''.join(rows)}</table></body></html>"
     )
@@ -73,12 +79,14 @@ def write_data_docs(run: RunValidation) -> Path:
     """Render every source's saved result and the index; returns the index path."""
     docs = run.dq_dir / "data_docs"
     docs.mkdir(parents=True, exist_ok=True)
+    ship_static(docs)
     pages: dict[str, str] = {}
     for name, src in run.sources.items():
         if src.result_path is None or not src.result_path.exists():
             continue
         page = docs / f"{name}.html"
-        page.write_text(render_result(load_result(src.result_path)), encoding="utf-8")
+        rendered = render_result(load_result(src.result_path))
+        page.write_text(offline_page(rendered, app_link(run.run_date)), encoding="utf-8")
         src.docs_path = page
         pages[name] = page.name
     index = docs / "index.html"

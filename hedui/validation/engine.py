@@ -8,6 +8,7 @@ reason codes, in priority order) and the validated delivery.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,8 +18,14 @@ import duckdb
 from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult
 from great_expectations.expectations.expectation import Expectation
 
-from hedui.registry import Source
+from hedui import duck
+from hedui.landing_types import INVALID_COLUMN as INVALID
+from hedui.registry import PARSED_TYPES, Source
 from hedui.validation import business as b
+from hedui.validation.answers import CODE as VERDICT_CODE
+from hedui.validation.answers import REASON as VERDICT_REASON
+from hedui.validation.answers import TABLE as VERDICTS
+from hedui.validation.answers import add_verdicts
 from hedui.validation.compiler import MACROS, TABLE_LEVEL, Compiled, compile_expectation, ident
 from hedui.validation.compiler import literal as lit
 from hedui.validation.results import not_evaluated, substitute, suite_result, validation_result
@@ -43,17 +50,73 @@ class SourceRun:
 
 
 def source_failure(
-    rows: int, missing_columns: list[str], row_count_ok: bool, min_rows: int, band: str
+    rows: int,
+    missing_columns: list[str],
+    row_count_ok: bool,
+    min_rows: int,
+    band: str,
+    retyped: list[str] | None = None,
+    quarantined: int = 0,
+    max_share: float = 1.0,
+    min_quarantined: int = 0,
 ) -> str | None:
     """The source-level finding that rejects a whole delivery, or None."""
     if missing_columns:
         return f"schema drift: columns missing from the delivery: {', '.join(missing_columns)}"
     if rows == 0:
         return "empty delivery: 0 rows"
+    if retyped:
+        return f"schema drift: {'; '.join(retyped)}"
     if not row_count_ok:
         kind = "collapsed delivery" if rows < min_rows else "row count jump"
         return f"{kind}: {rows} rows, outside {band}"
+    if quarantined > min_quarantined and quarantined / rows > max_share:
+        return (
+            f"too many rows quarantined: {quarantined} of {rows} ({quarantined / rows:.1%}), "
+            f"above the source's limit of {max_share:.1%}"
+        )
     return None
+
+
+def _delivered_label(dtype: str | None) -> str:
+    """A delivered column type for a message: the typed file's own type, or "string"."""
+    if dtype is None or dtype.lower() in ("string", "str", "utf8", "large_string", "null"):
+        return "string"
+    return dtype.lower()
+
+
+def retyped_columns(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    present: list[str],
+    delivered_types: Mapping[str, str],
+) -> list[str]:
+    """Columns whose type no longer matches the contract: a parsed column (int, decimal,
+    date) of which no delivered value parses while some are not empty. One message each,
+    naming the column, the contract type and the delivered type."""
+    if INVALID not in present:
+        return []
+    parsed = [c for c in source.columns if c.type in PARSED_TYPES and c.name in present]
+    if not parsed:
+        return []
+    aggregates = []
+    for c in parsed:
+        path = lit(f'$."{c.name}"')
+        aggregates += [
+            f"count({ident(c.name)})",
+            f"count_if(json_extract_string({ident(INVALID)}, {path}) IS NOT NULL)",
+        ]
+    row = con.execute(f"SELECT {', '.join(aggregates)} FROM {CHECKED}").fetchone()
+    assert row is not None
+    found = []
+    for i, c in enumerate(parsed):
+        ok, bad = int(row[2 * i] or 0), int(row[2 * i + 1] or 0)
+        if bad and not ok:
+            found.append(
+                f"column {c.name} delivered as {_delivered_label(delivered_types.get(c.name))}, "
+                f"contract type {c.type} ({bad} values, none parses)"
+            )
+    return found
 
 
 @dataclass(frozen=True)
@@ -67,7 +130,7 @@ class _RowCheck:
 
 def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the validation macros."""
-    con = duckdb.connect()
+    con = duck.connect()
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     for macro in MACROS:
@@ -92,9 +155,15 @@ def _reason_sql(check: _RowCheck) -> str:
     return lit(check.reason)
 
 
-def _codes_and_reasons(checks: list[_RowCheck], rejected: str | None) -> tuple[str, str]:
-    """SQL for the ordered list of reason codes and the human reason text of a row."""
+def _codes_and_reasons(
+    checks: list[_RowCheck], rejected: str | None, verified: bool = False
+) -> tuple[str, str]:
+    """SQL for the ordered list of reason codes and the human reason text of a row (a refused
+    exchange answer's code first)."""
     codes, texts = [], []
+    if verified:
+        codes.append(VERDICT_CODE)
+        texts.append(VERDICT_REASON)
     for code in [str(c) for c in b.REASON_PRIORITY]:
         group = [c for c in checks if c.reason_code == code]
         if not group:
@@ -129,6 +198,9 @@ def run_suite(
     ]
     flags = "".join(f", {c.sql.fail} AS hd_f{c.index}" for c in checks)
     any_fail = " OR ".join(f"hd_f{c.index}" for c in checks) or "FALSE"
+    if add_verdicts(con, source, run_date, files, scan):  # answers: signature, query, consent
+        scan = f"(SELECT * FROM {scan} LEFT JOIN {VERDICTS} USING (_file, _line))"
+        any_fail = f"{VERDICT_CODE} IS NOT NULL OR {any_fail}"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {CHECKED} AS SELECT *, ({any_fail}) AS hd_any "
         f"FROM (SELECT *{flags} FROM {scan})"
@@ -164,12 +236,15 @@ def validate_delivery(
     validated_path: Path,
     quarantine_path: Path,
     band: str,
+    delivered_types: Mapping[str, str] | None = None,
 ) -> SourceRun:
     """Validate one landed delivery and write its quarantine and validated parquet.
 
-    When a source-level check fails (schema drift, empty, row count outside ``band``, a text
-    such as "the band 50-200 rows around ...") the whole delivery is quarantined with
-    DELIVERY_REJECTED and nothing is validated.
+    When a source-level check fails (schema drift: a column missing or retyped, empty, row
+    count outside ``band``, a text such as "the band 50-200 rows around ...", or more rows
+    quarantined than the source's ``quarantine_max_share``) the whole delivery is quarantined
+    with DELIVERY_REJECTED and nothing is validated. ``delivered_types`` (the landing
+    manifest's) names a retyped column's delivered type.
     """
     expectations, checks, present, counts = run_suite(
         con, source, run_date, files, min_rows, max_rows
@@ -205,7 +280,18 @@ def validate_delivery(
         missing_columns=missing_columns,
         row_count_ok=row_count_ok,
     )
-    run.failure = source_failure(n, missing_columns, row_count_ok, min_rows, band)
+    retyped = retyped_columns(con, source, present, delivered_types or {})
+    run.failure = source_failure(
+        n,
+        missing_columns,
+        row_count_ok,
+        min_rows,
+        band,
+        retyped,
+        counts["any"],
+        source.quarantine_max_share,
+        source.quarantine_min_rows,
+    )
     rejected = None if run.failure is None else f"delivery rejected: {run.failure}"
     _write_quarantine(con, source, run_date, checks, present, rejected, quarantine_path)
     run.rows_quarantined = n if rejected is not None else counts["any"]
@@ -220,6 +306,7 @@ def validate_delivery(
         ).fetchall()
     )
     con.execute(f"DROP TABLE IF EXISTS {CHECKED}")
+    con.execute(f"DROP TABLE IF EXISTS {VERDICTS}")
     return run
 
 
@@ -232,7 +319,8 @@ def _write_quarantine(
     rejected: str | None,
     path: Path,
 ) -> None:
-    codes, reasons = _codes_and_reasons(checks, rejected)
+    columns = {r[0] for r in con.execute(f"DESCRIBE {CHECKED}").fetchall()}
+    codes, reasons = _codes_and_reasons(checks, rejected, VERDICT_CODE in columns)
     file_sql = "_file" if "_file" in present else "NULL::VARCHAR"
     line_sql = "_line" if "_line" in present else "NULL::BIGINT"
     where = "TRUE" if rejected is not None else "hd_any"

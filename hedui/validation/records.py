@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from hedui import duck
 from hedui.validation.compiler import literal as lit
 
 DQ_SOURCE_RUNS_SCHEMA = pa.schema(
@@ -62,7 +62,7 @@ def write_quarantine(parts: list[Path], path: Path) -> None:
     else:
         selects = [f"SELECT * FROM read_parquet({lit(str(p))})" for p in parts]
         union = " UNION ALL BY NAME ".join(selects)
-        con = duckdb.connect()
+        con = duck.connect()
         try:
             con.execute(
                 f"COPY (SELECT source, run_date, file, line, reason_code, reason, reason_codes "

@@ -22,7 +22,6 @@ from hedui.reason_codes import Reason
 from hedui.registry import Source, get_source, load_registry
 from hedui.validation import business as b
 
-EXPECTATIONS_DIR = expectations_dir()
 META_COLUMNS = ("_file", "_line", "_invalid")
 
 
@@ -210,7 +209,7 @@ def suite_json(source_name: str) -> str:
 
 def write_suites(directory: Path | None = None) -> list[Path]:
     """Rewrite every ``expectations/<source>.json`` from the registry (CLI: regenerate suites)."""
-    target = Path(directory or EXPECTATIONS_DIR)
+    target = Path(directory or expectations_dir())
     target.mkdir(parents=True, exist_ok=True)
     paths = []
     for name in load_registry():
@@ -222,7 +221,7 @@ def write_suites(directory: Path | None = None) -> list[Path]:
 
 def stale_suites(directory: Path | None = None) -> list[str]:
     """Sources whose committed suite file differs from the generated one (or is missing)."""
-    target = Path(directory or EXPECTATIONS_DIR)
+    target = Path(directory or expectations_dir())
     stale = []
     for name in load_registry():
         path = target / f"{name}.json"

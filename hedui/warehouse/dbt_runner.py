@@ -2,7 +2,9 @@
 
 Connection settings reach ``dbt_project/profiles.yml`` through environment variables, set only
 for the duration of the invocation: ``HEDUI_WAREHOUSE_PATH`` (DuckDB file), ``HEDUI_PG_*``
-(PostgreSQL), ``HEDUI_SCHEMA_PREFIX`` (prefix of every schema, for isolated test runs).
+(PostgreSQL), ``HEDUI_DUCKDB_MEMORY_LIMIT`` / ``HEDUI_DUCKDB_SPILL_DIR`` and, for DuckDB, the
+``HEDUI_DBT_THREADS`` that fit under that limit (hedui.duck),
+``HEDUI_SCHEMA_PREFIX`` (prefix of every schema, for isolated test runs).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from hedui import duck
 from hedui.paths import dbt_project_dir
+from hedui.progress import report
 
 PROJECT_DIR = dbt_project_dir()
 _LOCK = threading.Lock()  # dbt keeps global state: one invocation per process at a time
@@ -57,13 +61,20 @@ def dbt_env(
     target: str = "duckdb",
     schema_prefix: str = "",
     postgres: dict[str, str] | None = None,
+    spark: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """The environment profiles.yml reads for a target."""
+    """The environment profiles.yml reads for a target (``spark``: SparkSettings.env())."""
     env = {"HEDUI_DBT_TARGET": target, "HEDUI_SCHEMA_PREFIX": schema_prefix}
     if warehouse is not None:
         env["HEDUI_WAREHOUSE_PATH"] = str(Path(warehouse).resolve())
+        spill = duck.settings(warehouse)
+        env["HEDUI_DUCKDB_MEMORY_LIMIT"] = spill["memory_limit"]
+        env["HEDUI_DUCKDB_SPILL_DIR"] = spill["temp_directory"]
+        env[duck.DUCKDB_THREADS_ENV] = spill["threads"]
+        env[duck.THREADS_ENV] = str(duck.dbt_threads())
     for k, v in (postgres or {}).items():
         env[f"HEDUI_PG_{k.upper()}"] = str(v)
+    env.update(spark or {})
     return env
 
 
@@ -78,6 +89,7 @@ def run_dbt(
     target_path: Path | None = None,
     extra_vars: dict[str, object] | None = None,
     threads: int | None = None,
+    spark: dict[str, str] | None = None,
 ) -> BuildResult:
     """Invoke one dbt command (``args[0]``) for ``run_date`` against a target."""
     from dbt.cli.main import dbtRunner
@@ -101,14 +113,42 @@ def run_dbt(
     ]
     if threads:
         command += ["--threads", str(threads)]
-    env = dbt_env(warehouse, target, schema_prefix, postgres)
+    env = dbt_env(warehouse, target, schema_prefix, postgres, spark)
     env["DBT_LOG_PATH"] = str(target_path / "logs")
     with _LOCK, _environment(env):
         try:
-            res = dbtRunner().invoke(command)
+            res = dbtRunner(callbacks=[_progress]).invoke(command)
         finally:
             _release_connections()
     return _result(command, res)
+
+
+#: dbt events that finish one node, with its place "n of N" in the run.
+_NODE_RESULTS = frozenset({"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"})
+
+
+def _progress(event: object) -> None:
+    """One progress line per finished dbt node: ``dbt 12/240 model int_x: success (1.3 s)``."""
+    info = getattr(event, "info", None)
+    if getattr(info, "name", None) not in _NODE_RESULTS:
+        return
+    data = event.data  # type: ignore[attr-defined]
+    node = getattr(data, "node_info", None)
+    name = getattr(node, "node_name", "") or getattr(data, "name", "")
+    kind = (
+        getattr(node, "resource_type", "")
+        or info.name.removeprefix("Log").removesuffix("Result").lower()
+    )
+    status = getattr(data, "status", "") or getattr(node, "node_status", "")
+    report(
+        "dbt %s/%s %s %s: %s (%.1f s)",
+        data.index,
+        getattr(data, "total", 0) or getattr(data, "num_models", 0),
+        kind,
+        name,
+        status,
+        float(getattr(data, "execution_time", 0.0) or 0.0),
+    )
 
 
 def _release_connections() -> None:
@@ -152,9 +192,12 @@ def dbt_build(
     select: list[str] | None = None,
     extra_vars: dict[str, object] | None = None,
     threads: int | None = None,
+    spark: dict[str, str] | None = None,
+    exclude: list[str] | None = None,
 ) -> BuildResult:
     """``dbt build`` (seeds, models, unit and data tests) of the whole project for a run."""
     args = ["build"] + (["--select", *select] if select else [])
+    args += ["--exclude", *exclude] if exclude else []
     return run_dbt(
         args,
         run_date,
@@ -165,6 +208,7 @@ def dbt_build(
         target_path=target_path,
         extra_vars=extra_vars,
         threads=threads,
+        spark=spark,
     )
 
 

@@ -2,7 +2,8 @@
 
 ``models/staging/_sources.yml`` (the raw tables, columns, docs, freshness), and per source
 ``stg_<source>.sql`` (typed columns, latest delivery of a primary key wins) and
-``stg_<source>.yml`` (docs and key / enum tests). ``python -m hedui.warehouse.dbt_sources``
+``stg_<source>.yml`` (docs and key / enum tests); ``macros/registry_enums.sql`` (every enum's
+values, for models that filter on them). ``python -m hedui.warehouse.dbt_sources``
 rewrites them; ``stale_files()`` lists files that differ from the registry (a test keeps it empty).
 """
 
@@ -18,7 +19,6 @@ from hedui.registry import Column, Source, load_registry
 from hedui.warehouse.deliveries import HISTORY_SOURCES
 from hedui.warehouse.raw_tables import CONTRACT_TYPES, EXTRA_TABLES, LINEAGE_COLUMNS
 
-STAGING_DIR = dbt_project_dir() / "models" / "staging"
 GENERATED = (
     "Generated from hedui/contracts/sources.yaml by hedui.warehouse.dbt_sources; do not edit."
 )
@@ -39,11 +39,12 @@ CAST_TYPES = {
     "date": "date",
 }
 DOC_TYPES = {
-    "string": "varchar",
+    "string": "{{ 'string' if target.type == 'spark' else 'varchar' }}",  # Spark: no bare varchar
     "int": "bigint",
     "decimal": "decimal(18,4)",
     "date": "date",
     "bool": "boolean",
+    "timestamp": "timestamp",
 }
 STAGED_LINEAGE = (
     ("_delivery_date", "delivered_on", "date", "Date of the delivery the row comes from."),
@@ -226,12 +227,37 @@ def staging_doc(s: Source) -> dict:
     return {"version": 2, "models": [model]}
 
 
+def registry_enums_sql() -> str:
+    """Macro ``registry_enum(source, column)``: an enum column's values, as the registry lists
+    them, so a model filtering on them (e.g. tax income items) never keeps a copy of its own."""
+    enums = {
+        f"{s.name}.{c.name}": list(c.values)
+        for s in load_registry().values()
+        for c in s.columns
+        if c.type == "enum"
+    }
+    lines = [f"    '{key}': {values!r}," for key, values in sorted(enums.items())]
+    body = "\n".join(lines)
+    return (
+        f"{{# {GENERATED} #}}\n"
+        "{% macro registry_enum(source, column) -%}\n"
+        "    {#- The values of an enum column of the source registry (a Jinja list). -#}\n"
+        "    {%- set enums = {\n"
+        f"{body}\n"
+        "    } -%}\n"
+        "    {{ return(enums[source ~ '.' ~ column]) }}\n"
+        "{%- endmacro %}\n"
+    )
+
+
 def generated_files() -> dict[Path, str]:
     """Every generated file and its content."""
-    files = {STAGING_DIR / "_sources.yml": _dump(sources_doc())}
+    staging = dbt_project_dir() / "models" / "staging"
+    files = {staging / "_sources.yml": _dump(sources_doc())}
+    files[dbt_project_dir() / "macros" / "registry_enums.sql"] = registry_enums_sql()
     for s in load_registry().values():
-        files[STAGING_DIR / f"stg_{s.name}.sql"] = staging_sql(s)
-        files[STAGING_DIR / f"stg_{s.name}.yml"] = _dump(staging_doc(s))
+        files[staging / f"stg_{s.name}.sql"] = staging_sql(s)
+        files[staging / f"stg_{s.name}.yml"] = _dump(staging_doc(s))
     return files
 
 

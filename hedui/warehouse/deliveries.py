@@ -4,8 +4,10 @@ Snapshot sources: the latest validated (passed) delivery on or before the run da
 sources: every delivery repeats its whole window, so the latest delivery holds every row the
 rules need, except for ``HISTORY_SOURCES`` (deaths): a death older than the latest window still
 makes a person dead, so earlier deliveries add the rows before the window loaded so far (one
-delivery per earlier window start, read only for those older dates). Staging lets the latest
-delivery of a primary key win.
+delivery per earlier window start, read only for those older dates). An exchange source
+(cross-region answers) delivers only the answers of the day, so every delivery of its window (the
+``window_months`` months before the run's month, and the run's month) is loaded. Staging lets
+the latest delivery of a primary key win.
 """
 
 from __future__ import annotations
@@ -84,6 +86,11 @@ def plan_source(validated_root: Path, source: Source, run_date: date) -> list[Pa
         return []
     path = _path(validated_root, source.name, days[0])
     parts = [Part(source.name, days[0], path)]
+    if source.category == "exchange":
+        d_name = source.name
+        first = window_start(source, run_date)
+        earlier = [d for d in days[1:] if f"{d:%Y-%m-%d}" >= f"{first}"]
+        return parts + [Part(source.name, d, _path(validated_root, d_name, d)) for d in earlier]
     if source.kind != "window" or source.name not in HISTORY_SOURCES:
         return parts
     covered_from = window_start(source, days[0])

@@ -12,6 +12,12 @@ rows dated before D only, and writes each history back as those rows plus D's. H
   the later runs' rows through unchanged;
 - the first run (no previous warehouse) starts from empty histories.
 
+``population_history`` is kept as spells (person, household, category, from_date, to_date), not a
+row per person and night, so it is copied whole: the dbt model takes run date D out of the spells
+(splitting the spell that spans it), adds D's population and merges adjacent spells again, so a
+re-run or a backfill gives the same spells as the nights run in turn. A warehouse published with
+the earlier per-night rows is read as one-night spells (merged by the same step).
+
 ``previous`` is the published warehouse (opened read-only) or None. A path that does not exist is
 an error, never an empty history: an empty history would silently restart every lifecycle.
 """
@@ -26,6 +32,8 @@ import duckdb
 from hedui.warehouse.raw_tables import create_table_sql, ddl_type, extra_columns, quote
 
 HISTORY_TABLES = ("warning_history", "population_history", "monitoring_runs")
+#: history kept as spells (from_date .. to_date), copied whole: dbt takes the run date out
+SPELL_TABLES = ("population_history",)
 MARTS_SCHEMA = "marts"
 ATTACHED = "hedui_previous"  # alias of the previously published warehouse while it is read
 
@@ -87,17 +95,27 @@ def _copy_history(
     }
     if not present:
         return 0
+    legacy = name in SPELL_TABLES and "run_date" in present and "from_date" not in present
+    renamed = {"from_date": "run_date", "to_date": "run_date"} if legacy else {}
     items = ", ".join(
-        f"CAST({quote(col) if col in present else 'NULL'} AS {ddl_type(kind, 'duckdb')})"
+        f"CAST({_column(col, present, renamed)} AS {ddl_type(kind, 'duckdb')})"
         for col, kind in extra_columns(name)
     )
     target = f"{quote(schema)}.{quote(name)}"
-    con.execute(
-        f"INSERT INTO {target} SELECT {items} "
-        f"FROM {quote(catalog)}.{quote(MARTS_SCHEMA)}.{quote(name)} WHERE run_date <> ?",
-        [run_date],
-    )
+    source = f"{quote(catalog)}.{quote(MARTS_SCHEMA)}.{quote(name)}"
+    if name in SPELL_TABLES and not legacy:  # every spell; the build takes run_date out of them
+        con.execute(f"INSERT INTO {target} SELECT {items} FROM {source}")
+    else:
+        con.execute(
+            f"INSERT INTO {target} SELECT {items} FROM {source} WHERE run_date <> ?", [run_date]
+        )
     return int(con.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0])
+
+
+def _column(col: str, present: set[str], renamed: dict[str, str]) -> str:
+    """The published column feeding raw column ``col`` (NULL when the table lacks it)."""
+    col = renamed.get(col, col)
+    return quote(col) if col in present else "NULL"
 
 
 def _lit(text: str) -> str:

@@ -4,7 +4,8 @@ Input (written by validation): ``<validated_root>/<source>/<YYYY-MM-DD>/data.par
 contract columns plus ``_file``, ``_line``) and ``<dq_root>/<YYYY-MM-DD>/dq_source_runs.parquet``
 and ``quarantine.parquet``. Output: ``raw.<source>`` for the 22 sources (``_delivery_date``
 added), ``raw.source_status``, ``raw.dq_source_runs``, ``raw.quarantine``,
-``raw.quarantined_keys`` and ``raw.identity``.
+``raw.quarantined_keys``, ``raw.identity`` and ``raw.exchange_queries`` (the cross-region
+query log ``<workspace>/exchange/queries.parquet``, the workspace being ``dq_root``'s parent).
 
 The raw layer is always built in DuckDB (``INSERT ... FROM read_parquet``); ``load_postgres``
 copies that same layer into PostgreSQL with ``COPY``, so both warehouses get identical input.
@@ -21,6 +22,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from hedui import duck
 from hedui.registry import Source, load_registry
 from hedui.warehouse.deliveries import (
     Part,
@@ -83,7 +85,7 @@ def load_duckdb(
     the monitoring histories come from the previously published warehouse ``previous``."""
     key = pseudonym_key()
     Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(warehouse))
+    con = duck.connect(warehouse)
     try:
         con.begin()
         result = load_raw(
@@ -114,7 +116,7 @@ def load_postgres(
     from hedui.warehouse.postgres import copy_raw_to_postgres
 
     key = pseudonym_key()
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         result = load_raw(con, run_date, validated_root, dq_root, RAW_SCHEMA, key)
         started = time.perf_counter()
@@ -150,6 +152,9 @@ def load_raw(
         if parts:
             latest[source.name] = parts[0]
     result.rows["quarantined_keys"] = _load_quarantined_keys(con, schema, latest)
+    result.rows["exchange_queries"] = _load_exchange_queries(
+        con, schema, exchange_queries_path(Path(dq_root).parent)
+    )
     dq_dir = Path(dq_root) / run_date.isoformat()
     for table in ("dq_source_runs", "quarantine"):
         result.rows[table] = _load_dq_table(con, schema, table, dq_dir / f"{table}.parquet")
@@ -215,6 +220,16 @@ def _load_quarantined_keys(
     return _count(con, table)
 
 
+def exchange_queries_path(workspace: Path) -> Path:
+    """The exchange's query log of a workspace (written by the cross-region exchange)."""
+    return Path(workspace) / "exchange" / "queries.parquet"
+
+
+def _load_exchange_queries(con: duckdb.DuckDBPyConnection, schema: str, path: Path) -> int:
+    """raw.exchange_queries from the query log; an empty table when there is none yet."""
+    return _load_dq_table(con, schema, "exchange_queries", path)
+
+
 def _load_dq_table(con: duckdb.DuckDBPyConnection, schema: str, name: str, path: Path) -> int:
     table = _table(schema, name)
     cols = extra_columns(name)
@@ -245,7 +260,8 @@ def _load_source_status(
         ).fetchall()
     }
     rows = []
-    for name in load_registry():
+    registry = load_registry()
+    for name in registry:
         days = result.deliveries[name]
         as_of = days[0] if days else None
         if name in dq:
@@ -254,7 +270,7 @@ def _load_source_status(
             status, message = "passed", "no dq record; validated delivery of the run date found"
         else:
             status, message = "missing", "no dq record and no validated delivery of the run date"
-        if status in USABLE_STATUSES and as_of is None:
+        if status in USABLE_STATUSES and as_of is None and registry[name].category != "exchange":
             status, message = "missing", f"{message}; no validated delivery found".lstrip("; ")
         rows.append(
             {
@@ -266,6 +282,9 @@ def _load_source_status(
                 "deliveries": len(days),
                 "rows_loaded": result.rows[name],
                 "message": message,
+                "window_covered_through": (
+                    registry[name].window_covered_through(as_of) if as_of else None
+                ),
             }
         )
     table = _table(schema, "source_status")

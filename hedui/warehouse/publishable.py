@@ -1,7 +1,7 @@
 """A publishable copy of a built warehouse: only the published schemas, nothing else.
 
 The build file also holds raw, staging and intermediate tables, which carry ID numbers and
-names; the published warehouse must not (outputs.md). ``export_published`` writes a new DuckDB
+names; the published warehouse must not (docs/outputs.md). ``export_published`` writes a new DuckDB
 file with the tables of ``marts`` and ``restricted`` only (freshly written, so no free block of
 the build file travels with it).
 """
@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
+from hedui import duck
 from hedui.warehouse.raw_tables import quote
 
 PUBLISHED_SCHEMAS = ("marts", "restricted")
@@ -25,7 +24,7 @@ def export_published(
     if out.exists():
         raise FileExistsError(f"{out} exists; publish writes a new file")
     out.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(out))
+    con = duck.connect(out)
     counts: dict[str, int] = {}
     try:
         con.execute(f"ATTACH {_lit(str(Path(build).resolve()))} AS build (READ_ONLY)")

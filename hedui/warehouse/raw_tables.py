@@ -29,6 +29,7 @@ DDL_TYPES = {
         "decimal": "DECIMAL(18,4)",
         "date": "DATE",
         "bool": "BOOLEAN",
+        "timestamp": "TIMESTAMP",
     },
     "postgres": {
         "string": "text",
@@ -36,6 +37,7 @@ DDL_TYPES = {
         "decimal": "numeric(18,4)",
         "date": "date",
         "bool": "boolean",
+        "timestamp": "timestamp",
     },
 }
 
@@ -59,6 +61,12 @@ EXTRA_TABLES: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
             ("deliveries", "int", "Number of deliveries loaded for the source."),
             ("rows_loaded", "int", "Rows loaded into raw for the source."),
             ("message", "string", "Validation message, or why the status was derived."),
+            (
+                "window_covered_through",
+                "date",
+                "Monthly window sources: last day of the last full month the latest delivery "
+                "loaded covers (null: other sources, or none loaded).",
+            ),
         ),
     ),
     "identity": (
@@ -101,9 +109,34 @@ EXTRA_TABLES: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
         "that was loaded: their data of that source is incomplete for the run. Restricted.",
         (
             ("source", "string", "Source name."),
-            ("key_kind", "string", "person (key: an ID number) | hukou | case | request (key: "
-             "the household, case or request number)."),
+            (
+                "key_kind",
+                "string",
+                "person (key: an ID number) | hukou | case | request (key: "
+                "the household, case or request number).",
+            ),
             ("key", "string", "The ID number or number named by a quarantined row."),
+        ),
+    ),
+    "exchange_queries": (
+        "The cross-region query log (<workspace>/exchange/queries.parquet, written by the "
+        "exchange; empty when absent): every query Hedui sent a partner region and its answer "
+        "status (docs/policy.md §11, exchange.md).",
+        (
+            ("query_id", "string", "Query id."),
+            ("request_id", "string", "The verification request (or case) queried for."),
+            ("person_key", "string", "Keyed pseudonym of the member's ID number."),
+            ("to_region", "string", "The partner region queried (110000 | 130000)."),
+            ("purpose", "string", "Purpose of the request."),
+            ("period_from", "string", "First month asked for (YYYY-MM)."),
+            ("period_to", "string", "Last month asked for (YYYY-MM)."),
+            ("asked_on", "date", "Date the query was made."),
+            ("sent_at", "timestamp", "When the partner accepted the query (null: not yet)."),
+            ("attempts", "int", "Send attempts."),
+            ("answered_on", "date", "Date the answer arrived (null: none yet)."),
+            ("answer_status", "string", "answered | not_found | refused | null."),
+            ("refusal_reason", "string", "The partner's reason for a refusal."),
+            ("last_error", "string", "Last send error (no personal data)."),
         ),
     ),
     # Monitoring state across nights (hedui.warehouse.history): the previously published
@@ -121,13 +154,15 @@ EXTRA_TABLES: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
         ),
     ),
     "population_history": (
-        "The low-income population of the other runs (marts.population_history of the "
-        "previously published warehouse, every run date but this one).",
+        "The low-income population's spells as published (marts.population_history of the "
+        "previously published warehouse, every spell, this run date included: the build "
+        "takes this run date out of them).",
         (
             ("person_key", "string", "Keyed pseudonym of the ID number."),
             ("household_id", "string", "Hukou household number."),
-            ("run_date", "date", "Run date."),
-            ("category", "string", "The person's category on that run."),
+            ("category", "string", "The person's category throughout the spell."),
+            ("from_date", "date", "First run date of the spell."),
+            ("to_date", "date", "Last run date of the spell."),
         ),
     ),
     "monitoring_runs": (

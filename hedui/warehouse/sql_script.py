@@ -12,8 +12,7 @@ import json
 from graphlib import TopologicalSorter
 from pathlib import Path
 
-import duckdb
-
+from hedui import duck
 from hedui.warehouse.dbt_runner import PROJECT_DIR
 
 
@@ -24,14 +23,9 @@ def script_statements(target_path: Path) -> list[str]:
         uid: n
         for uid, n in manifest["nodes"].items()
         if n["resource_type"] in ("model", "seed") and n.get("package_name") == "hedui"
-    } or {
-        uid: n
-        for uid, n in manifest["nodes"].items()
-        if n["resource_type"] in ("model", "seed")
-    }
+    } or {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] in ("model", "seed")}
     graph = {
-        uid: [d for d in n["depends_on"].get("nodes", []) if d in nodes]
-        for uid, n in nodes.items()
+        uid: [d for d in n["depends_on"].get("nodes", []) if d in nodes] for uid, n in nodes.items()
     }
     statements: list[str] = []
     schemas = sorted({n["schema"] for n in nodes.values()})
@@ -56,7 +50,7 @@ def script_statements(target_path: Path) -> list[str]:
 
 def run_script(warehouse: Path, statements: list[str]) -> None:
     """Execute the script against a warehouse file whose raw layer is loaded."""
-    con = duckdb.connect(str(warehouse))
+    con = duck.connect(warehouse)
     try:
         for sql in statements:
             con.execute(sql)

@@ -28,18 +28,20 @@ def _mismatches(expected: dict, got: dict | None) -> dict:
 
 
 def compare_with_truth(warehouse: Path, truth: dict, day: date) -> list[str]:
-    """Every scenario household's expected results of ``day`` against the marts."""
+    """Every scenario household's expected results of ``day`` against the marts (night
+    ``day`` of a warehouse that keeps every night)."""
+    night = f"run_date = DATE '{day.isoformat()}'"
     hv = {
         r["household_id"]: r
-        for r in mart_rows(warehouse, "select * from marts.household_verification")
+        for r in mart_rows(warehouse, f"select * from marts.household_verification where {night}")
     }
     reports = {
         r["request_id"]: r
-        for r in mart_rows(warehouse, "select * from marts.verification_reports")
+        for r in mart_rows(warehouse, f"select * from marts.verification_reports where {night}")
     }
     outreach = {
         r["household_id"]: r
-        for r in mart_rows(warehouse, "select * from marts.outreach_candidates")
+        for r in mart_rows(warehouse, f"select * from marts.outreach_candidates where {night}")
     }
     problems = []
     for code, sc in truth["scenarios"].items():
@@ -59,5 +61,3 @@ def compare_with_truth(warehouse: Path, truth: dict, day: date) -> list[str]:
         if report is not None and (diff := _mismatches(report, reports.get(sc["request_id"]))):
             problems.append(f"{code} verification_report: {diff}")
     return problems
-
-

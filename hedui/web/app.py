@@ -10,20 +10,36 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from hedui.web.audit import AuditLog
+from hedui.web.audit import AuditEvent
 from hedui.web.config import WebConfig
-from hedui.web.routes import audit_admin, auth, lookup, quality
-from hedui.web.routes.common import render
-from hedui.web.security import Forbidden, LoginRequired, security_headers
+from hedui.web.routes import (
+    audit_admin,
+    auth,
+    lists,
+    lookup,
+    policy,
+    quality,
+    reports,
+    simulation,
+    tasks,
+)
+from hedui.web.routes.common import client, render
+from hedui.web.security import (
+    Forbidden,
+    LoginRequired,
+    PasswordChangeRequired,
+    security_headers,
+)
+from hedui.web.stores import open_stores
 from hedui.web.templating import make_templates
-from hedui.web.throttle import LoginThrottle
-from hedui.web.users import UserStore
 from hedui.web.warehouse import WarehouseMissing
+from hedui.worklist import DueRules, TaskStore
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -32,10 +48,14 @@ def create_app(config: WebConfig) -> FastAPI:
     """A ready application for one deployment (no OpenAPI docs: these are pages, not an API)."""
     app = FastAPI(title="Hedui", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.config = config
-    app.state.users = UserStore(config.users_db)
-    app.state.audit = AuditLog(config.audit_db)
+    stores = open_stores(config)
+    app.state.db = stores.db
+    app.state.users = stores.users
+    app.state.audit = stores.audit
+    app.state.throttle = stores.throttle
+    app.state.tasks = TaskStore(stores.db)
+    app.state.due_rules = DueRules.from_env()
     app.state.templates = make_templates()
-    app.state.login_throttle = LoginThrottle()
 
     app.middleware("http")(security_headers)
     app.add_middleware(
@@ -47,10 +67,21 @@ def create_app(config: WebConfig) -> FastAPI:
         https_only=config.https_only,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, lookup, quality, audit_admin):
+    for module in (auth, lookup, quality, audit_admin, reports, policy, lists, simulation, tasks):
         app.include_router(module.router)
     _add_error_pages(app)
     return app
+
+
+ERROR_TITLES = {
+    400: "请求有误 Bad request",
+    403: "无权访问 Forbidden",
+    404: "未找到 Not found",
+    405: "不支持的操作 Method not allowed",
+    429: "请求过多 Too many requests",
+    500: "服务器错误 Server error",
+    503: "暂不可用 Unavailable",
+}
 
 
 def _add_error_pages(app: FastAPI) -> None:
@@ -59,8 +90,24 @@ def _add_error_pages(app: FastAPI) -> None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
 
+    @app.exception_handler(PasswordChangeRequired)
+    async def to_password(request: Request, exc: PasswordChangeRequired) -> Response:
+        return RedirectResponse("/account/password", status_code=303)
+
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
+        user = getattr(request.state, "user", None)
+        if user is not None:
+            request.app.state.audit.append(
+                AuditEvent(
+                    user.username,
+                    user.role,
+                    "access.denied",
+                    request.url.path[:200],
+                    outcome="refused",
+                    detail={"permission": exc.permission, "client": client(request)},
+                )
+            )
         return render(
             request,
             "error.html",
@@ -85,6 +132,17 @@ def _add_error_pages(app: FastAPI) -> None:
             request,
             "error.html",
             status_code=exc.status_code,
-            title=f"{exc.status_code}",
+            title=f"{exc.status_code} {ERROR_TITLES.get(exc.status_code, '错误 Error')}",
             message=str(exc.detail),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        fields = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
+        return render(
+            request,
+            "error.html",
+            status_code=400,
+            title=f"400 {ERROR_TITLES[400]}",
+            message=f"参数有误：{fields}。 Invalid parameter: {fields}.",
         )

@@ -1,46 +1,31 @@
-"""Append-only audit log with a hash chain, in its own SQLite file (never in the warehouse).
+"""Append-only, tamper-evident audit log in the application database (never in the warehouse).
 
-Every record stores the hash of the one before it and its own hash over both; triggers refuse
-UPDATE and DELETE, and :meth:`AuditLog.verify` recomputes the chain so an edited, removed or
-inserted row is found. (Cutting rows off the end leaves a valid shorter chain: compare the head
-hash shown on the audit page with one kept elsewhere to catch that.)
+Each record carries HMAC-SHA256(key, previous hash + the record's fields); the key
+(``HEDUI_AUDIT_KEY``) is not the session secret and is not stored in the database, so whoever
+edits rows cannot recompute the chain. Every append also writes the new head and record count to
+``audit_anchor`` in the same transaction; on PostgreSQL the application's role may only INSERT
+there, so cutting records off the end (or rewriting the chain with the key) no longer matches an
+anchor. :meth:`AuditLog.verify` names the first record that does not fit.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+import re
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-GENESIS = "0" * 64
+from sqlalchemy import desc, func, insert, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit_log (
-    seq              INTEGER PRIMARY KEY,
-    at               TEXT NOT NULL,
-    username         TEXT NOT NULL,
-    role             TEXT NOT NULL,
-    action           TEXT NOT NULL,
-    target           TEXT NOT NULL,
-    purpose          TEXT,
-    authorization_no TEXT,
-    row_count        INTEGER,
-    outcome          TEXT NOT NULL,
-    detail           TEXT NOT NULL,
-    prev_hash        TEXT NOT NULL,
-    hash             TEXT NOT NULL
-);
-CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
-"""
+from hedui.appdb import AppDB
+from hedui.appdb.schema import audit_anchor, audit_log
+
+GENESIS = "0" * 64
 
 _FIELDS = (
     "seq",
@@ -82,11 +67,15 @@ class AuditRecord:
 
 @dataclass(frozen=True)
 class ChainCheck:
+    """The outcome of a verification. ``anchored`` is False when the anchor could not be read
+    (the application's own role may not: run ``hedui audit-log --verify`` as owner/reader)."""
+
     ok: bool
     records: int
     head: str
     first_bad_seq: int | None = None
     problem: str | None = None
+    anchored: bool = True
 
 
 @dataclass
@@ -104,55 +93,77 @@ class AuditEvent:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-def record_hash(prev_hash: str, values: dict[str, Any]) -> str:
-    """sha256 over the previous hash and the record's fields as canonical JSON."""
+def record_hash(key: bytes, prev_hash: str, values: dict[str, Any]) -> str:
+    """HMAC-SHA256 over the previous hash and the record's fields as canonical JSON."""
     body = json.dumps({k: values[k] for k in _FIELDS}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256((prev_hash + "\n" + body).encode("utf-8")).hexdigest()
+    return hmac.new(key, (prev_hash + "\n" + body).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+_COLUMNS = [audit_log.c[k] for k in (*_FIELDS, "prev_hash", "hash")]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e]")
+_LIMITS = {
+    "username": 64,
+    "role": 16,
+    "action": 64,
+    "target": 200,
+    "purpose": 300,
+    "authorization_no": 100,
+    "outcome": 32,
+}
+
+
+def _bounded(event: AuditEvent) -> AuditEvent:
+    """The event with control characters removed and every field within its column."""
+    values = asdict(event)
+    for name, limit in _LIMITS.items():
+        if values[name] is not None:
+            values[name] = _CONTROL.sub("", str(values[name]))[:limit]
+    values["detail"] = {
+        str(k)[:64]: _CONTROL.sub("", v)[:500] if isinstance(v, str) else v
+        for k, v in values["detail"].items()
+    }
+    return AuditEvent(**values)
 
 
 class AuditLog:
     """Append and read the audit log; there is deliberately no update or delete method."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
-            con.executescript(_SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            yield con
-        finally:
-            con.close()
+    def __init__(self, db: AppDB, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("the audit key must be at least 16 bytes")
+        self.db = db
+        self.key = key
 
     def append(self, event: AuditEvent, at: datetime | None = None) -> AuditRecord:
-        """Write one record at the end of the chain (serialised by an IMMEDIATE transaction)."""
+        """Write one record at the end of the chain and anchor the new head (one transaction)."""
         when = (at or datetime.now(UTC)).isoformat(timespec="microseconds")
-        with self._connect() as con:
-            con.execute("BEGIN IMMEDIATE")
+        for attempt in range(50):
             try:
-                last = con.execute(
-                    "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-                ).fetchone()
-                seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-                values: dict[str, Any] = {
-                    **{k: v for k, v in asdict(event).items() if k != "detail"},
-                    "seq": seq,
-                    "at": when,
-                    "detail": json.dumps(event.detail, sort_keys=True, ensure_ascii=False),
-                }
-                digest = record_hash(prev, values)
-                con.execute(
-                    f"INSERT INTO audit_log ({', '.join(_FIELDS)}, prev_hash, hash) "
-                    f"VALUES ({', '.join('?' * (len(_FIELDS) + 2))})",
-                    [*(values[k] for k in _FIELDS), prev, digest],
-                )
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+                return self._append(event, when)
+            except (IntegrityError, OperationalError):  # another writer took the seq: retry
+                if attempt == 49:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _append(self, event: AuditEvent, when: str) -> AuditRecord:
+        event = _bounded(event)
+        with self.db.engine.begin() as con:
+            if con.dialect.name == "postgresql":
+                con.execute(text("SELECT pg_advisory_xact_lock(48011)"))
+            last = con.execute(
+                select(audit_log.c.seq, audit_log.c.hash).order_by(desc(audit_log.c.seq)).limit(1)
+            ).first()
+            seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+            values: dict[str, Any] = {
+                **{k: v for k, v in asdict(event).items() if k != "detail"},
+                "seq": seq,
+                "at": when,
+                "detail": json.dumps(event.detail, sort_keys=True, ensure_ascii=False),
+            }
+            digest = record_hash(self.key, prev, values)
+            con.execute(insert(audit_log).values(**values, prev_hash=prev, hash=digest))
+            con.execute(insert(audit_anchor).values(records=seq, head=digest, at=when))
         return AuditRecord(**{k: values[k] for k in _FIELDS}, prev_hash=prev, hash=digest)
 
     def records(
@@ -163,40 +174,74 @@ class AuditLog:
         action: str | None = None,
     ) -> list[AuditRecord]:
         """Newest first, optionally filtered by user and action prefix."""
-        where, params = [], []
+        query = select(*_COLUMNS)
         if username:
-            where.append("username = ?")
-            params.append(username)
+            query = query.where(audit_log.c.username == username)
         if action:
-            where.append("action LIKE ? ESCAPE '\\'")
-            params.append(
-                action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            )
-        sql = (
-            f"SELECT {', '.join(_FIELDS)}, prev_hash, hash FROM audit_log"
-            + (f" WHERE {' AND '.join(where)}" if where else "")
-            + " ORDER BY seq DESC LIMIT ? OFFSET ?"
-        )
-        with self._connect() as con:
-            rows = con.execute(sql, [*params, limit, offset]).fetchall()
-        return [AuditRecord(*r) for r in rows]
+            query = query.where(audit_log.c.action.startswith(action, autoescape=True))
+        query = query.order_by(desc(audit_log.c.seq)).limit(limit).offset(offset)
+        with self.db.engine.connect() as con:
+            return [AuditRecord(*r) for r in con.execute(query).all()]
+
+    def count(self, username: str | None = None, action: str | None = None) -> int:
+        """How many records :meth:`records` would page through with these filters."""
+        query = select(func.count()).select_from(audit_log)
+        if username:
+            query = query.where(audit_log.c.username == username)
+        if action:
+            query = query.where(audit_log.c.action.startswith(action, autoescape=True))
+        with self.db.engine.connect() as con:
+            return int(con.execute(query).scalar() or 0)
+
+    def _anchors(self) -> dict[int, str] | None:
+        """records -> head of every anchor, or None when this login may not read them."""
+        try:
+            with self.db.engine.connect() as con:
+                rows = con.execute(
+                    select(audit_anchor.c.records, audit_anchor.c.head).order_by(audit_anchor.c.id)
+                ).all()
+        except DBAPIError:
+            return None
+        return {r.records: r.head for r in rows}
 
     def verify(self) -> ChainCheck:
-        """Recompute the whole chain; the first record that does not fit is reported."""
+        """Recompute the whole chain and compare it with the anchors; the first record that does
+        not fit is reported (edited, deleted, reordered, inserted or cut off the end)."""
+        anchors = self._anchors()
+        anchored = anchors is not None
+        anchors = anchors or {}
         prev, count = GENESIS, 0
-        with self._connect() as con:
-            cur = con.execute(
-                f"SELECT {', '.join(_FIELDS)}, prev_hash, hash FROM audit_log ORDER BY seq"
-            )
-            for row in cur:
+
+        def bad(seq: int, problem: str) -> ChainCheck:
+            return ChainCheck(False, count, prev, seq, problem, anchored)
+
+        with self.db.engine.connect() as con:
+            for row in con.execute(select(*_COLUMNS).order_by(audit_log.c.seq)):
                 rec = AuditRecord(*row)
-                count += 1
-                if rec.seq != count:
-                    return ChainCheck(False, count, prev, rec.seq, f"gap before seq {rec.seq}")
+                expected = count + 1
+                if rec.seq != expected:
+                    return bad(expected, f"record {expected} is missing (deleted)")
                 if rec.prev_hash != prev:
-                    return ChainCheck(False, count, prev, rec.seq, "prev_hash does not match")
-                values = asdict(rec)
-                if record_hash(prev, values) != rec.hash:
-                    return ChainCheck(False, count, prev, rec.seq, "record was altered")
-                prev = rec.hash
-        return ChainCheck(True, count, prev)
+                    return bad(
+                        rec.seq,
+                        f"record {rec.seq} does not follow record {count} "
+                        "(reordered, replaced or inserted)",
+                    )
+                if not hmac.compare_digest(record_hash(self.key, prev, asdict(rec)), rec.hash):
+                    return bad(rec.seq, f"record {rec.seq} was altered (HMAC does not match)")
+                count, prev = expected, rec.hash
+                if rec.seq in anchors and anchors[rec.seq] != rec.hash:
+                    return bad(
+                        rec.seq, f"record {rec.seq} differs from its anchor (chain rewritten)"
+                    )
+        if anchored:
+            top = max(anchors, default=0)
+            if top > count:
+                return bad(
+                    count + 1,
+                    f"log truncated: the anchor counts {top} records, the log "
+                    f"holds {count}; record {count + 1} onwards is gone",
+                )
+            if count > top:
+                return bad(top + 1, f"records {top + 1}–{count} are not anchored")
+        return ChainCheck(True, count, prev, anchored=anchored)

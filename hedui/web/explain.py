@@ -2,12 +2,16 @@
 
 Written for verification staff, not engineers: what the code means and what to do about it.
 The wording follows the project's policy rules; a code not listed here is shown with a note that
-no explanation is on file, never hidden.
+no explanation is on file, never hidden. Numbers are never written here: the texts name the
+parameters (``{dibao_standard}``, ``{asset_months}`` ...) and are filled with the values in force
+from the warehouse (:mod:`hedui.web.reasons`); without them the text says "见政策参数".
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -31,26 +35,30 @@ TIERS: dict[str, tuple[str, str]] = {
     ),
     "low_income": (
         "低保边缘（低收入家庭）",
-        "人均收入在低保标准的 1 至 1.5 倍之间，资产核查通过。"
-        " Income per person is between 1 and 1.5 times the dibao standard; asset tests pass.",
+        "人均收入不低于低保标准且低于其 {low_income_multiplier} 倍，资产核查通过。"
+        " Income per person is at or above the dibao standard and below {low_income_multiplier}"
+        " times it; asset tests pass.",
     ),
     "expenditure_hardship": (
         "支出型困难家庭",
-        "扣除刚性支出后人均收入低于低保标准的 1.5 倍，资产核查通过；金额个案确定。"
-        " Income minus rigid expenditure is below 1.5 times the dibao standard; the amount is"
+        "扣除刚性支出后人均收入低于低保标准的 {low_income_multiplier} 倍，资产核查通过；"
+        "金额个案确定。"
+        " Income minus rigid expenditure is below {low_income_multiplier} times the dibao"
+        " standard; the amount is"
         " decided case by case.",
     ),
     "none": (
         "不符合",
-        "不符合任何救助类别（原因见下方代码）。 No tier applies (see the reason codes).",
+        "不符合任何救助类别：未通过的核查及差额见“判定理由”。"
+        " No tier applies: the failed tests and by how much are under the reasons.",
     ),
 }
 
 _CODES: dict[str, tuple[str, str]] = {
     "A1": (
         "金融资产超标",
-        "家庭人均存款、理财、股票、基金、保险现金价值等超过 24 个月低保标准。"
-        " Cash-type assets per person exceed 24 months of the dibao standard.",
+        "家庭人均存款、理财、股票、基金、保险现金价值等超过 {asset_months} 个月低保标准。"
+        " Cash-type assets per person exceed {asset_months} months of the dibao standard.",
     ),
     "A2": (
         "名下有机动车",
@@ -59,12 +67,19 @@ _CODES: dict[str, tuple[str, str]] = {
     ),
     "A3": (
         "住房超标",
-        "家庭有两套及以上住房（含公租房），且人均住房面积不低于本市平均水平。"
-        " More than one home and floor area per person at or above the city average.",
+        "家庭住房（含公租房）超过 {max_residential_homes} 套，且人均住房面积不低于本市平均"
+        " {city_avg_living_area_m2} m²。 More than {max_residential_homes} home(s) and floor area"
+        " per person at or above the city average ({city_avg_living_area_m2} m²).",
     ),
     "A4": (
         "有商业用房",
         "家庭成员持有有效的商业用房产权。 A member holds a valid commercial property.",
+    ),
+    "I_INCOME_ABOVE_LINE": (
+        "收入超过低收入线",
+        "家庭月人均收入（扣除刚性支出前后）均不低于低收入线（低保标准的 {low_income_multiplier}"
+        " 倍），不符合任何救助类别。 Income per person, with and without rigid expenditure, is at"
+        " or above the low-income line ({low_income_multiplier} × the dibao standard).",
     ),
     "T_SUPPORTER_CHECK": (
         "需核实法定赡养人",
@@ -79,24 +94,30 @@ _CODES: dict[str, tuple[str, str]] = {
     ),
     "W_INCOME_DROP": (
         "收入骤降",
-        "近 3 个月人均收入低于此前 9 个月均值的 70%，且低于监测线。"
-        " Income of the last 3 months fell below 70 % of the 9 months before, under the"
-        " monitoring line.",
+        "近 {warning_recent_months} 个月人均收入低于此前 {warning_base_months} 个月均值的"
+        " {income_drop_ratio_pct}%，且低于监测线。 Income of the last {warning_recent_months}"
+        " months fell below {income_drop_ratio_pct} % of the {warning_base_months} months before,"
+        " under the monitoring line.",
     ),
     "W_MEDICAL": (
         "大额医疗支出",
-        "近 90 天有住院自付不低于 6000 元，或 12 个月自付医疗费达家庭收入一半以上。"
-        " A large inpatient self-pay in the last 90 days, or medical costs at half of income.",
+        "近 {warning_horizon_days} 天有住院自付不低于 {inpatient_oop_alert} 元，"
+        "或 {income_window_months} 个月自付医疗费"
+        "达家庭收入的 {medical_income_share_pct}% 以上。 An inpatient self-pay of at least"
+        " {inpatient_oop_alert} yuan in the last {warning_horizon_days} days, or medical costs at"
+        " {medical_income_share_pct} % of income.",
     ),
     "W_DEATH": (
         "劳动力死亡",
-        "近 90 天户内有 18–59 岁、有收入的成员死亡。"
-        " A working-age member with income died in the last 90 days.",
+        "近 {warning_horizon_days} 天户内有 {death_age_min}–{death_age_max} 岁、有收入的成员死亡。"
+        " A member aged {death_age_min}–{death_age_max} with income died in the last"
+        " {warning_horizon_days} days.",
     ),
     "W_DISABILITY": (
         "新增重度残疾",
-        "近 90 天新办一、二级残疾证。"
-        " A grade 1–2 disability certificate issued in the last 90 days.",
+        "近 {warning_horizon_days} 天新办 {severe_disability_grade_max} 级及以上残疾证。"
+        " A disability certificate of grade 1–{severe_disability_grade_max} issued in the last"
+        " {warning_horizon_days} days.",
     ),
     "W_JOB_LOSS": (
         "失业",
@@ -105,8 +126,9 @@ _CODES: dict[str, tuple[str, str]] = {
     ),
     "W_EDUCATION": (
         "教育支出负担重",
-        "非义务教育年费用达家庭年收入 30% 以上。"
-        " Yearly non-compulsory education cost is 30 % or more of household income.",
+        "非义务教育年费用达家庭年收入 {education_income_share_pct}% 以上。"
+        " Yearly non-compulsory education cost is {education_income_share_pct} % or more of"
+        " household income.",
     ),
     "R_INCOME": (
         "收入超过保障线",
@@ -155,16 +177,41 @@ def tier_label(tier: str | None) -> str:
     return f"{zh} ({tier})"
 
 
-def explain(code: str) -> Explanation:
-    """The explanation of a reason, warning or review code; unknown codes say so plainly."""
+class _Params(dict):
+    """Parameter values for the texts; a parameter the warehouse did not give says so."""
+
+    def __missing__(self, key: str) -> str:
+        return "〔见政策参数 see policy〕"
+
+
+def _params(values: Mapping[str, Decimal] | None) -> _Params:
+    out = _Params()
+    for name, value in (values or {}).items():
+        d = Decimal(str(value))
+        out[name] = f"{int(d):,}" if d == d.to_integral_value() else f"{d.normalize():f}"
+        out[f"{name}_pct"] = f"{(d * 100).normalize():f}"
+    return out
+
+
+def explain(code: str, params: Mapping[str, Decimal] | None = None) -> Explanation:
+    """The explanation of a reason, warning or review code; unknown codes say so plainly.
+    ``params``: the policy parameters in force (name -> value) that fill the texts."""
+    values = _params(params)
     if code in _CODES:
         label, text = _CODES[code]
-        return Explanation(code, label, text)
+        return Explanation(code, label, text.format_map(values))
     if code in TIERS:
         label, text = TIERS[code]
-        return Explanation(code, label, text)
+        return Explanation(code, label, text.format_map(values))
     return Explanation(code, code, "暂无此代码的说明。 No explanation is on file for this code.")
 
 
-def explain_all(codes: list[str] | None) -> list[Explanation]:
-    return [explain(c) for c in (codes or [])]
+def explain_all(
+    codes: list[str] | None, params: Mapping[str, Decimal] | None = None
+) -> list[Explanation]:
+    return [explain(c, params) for c in (codes or [])]
+
+
+def all_codes() -> list[str]:
+    """Every code with an explanation on file (for the glossary of the policy page)."""
+    return list(_CODES)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from hedui.districts import CURRENT, district_name
 
 COLUMN_LABELS = {
     "household_id": "户号 Household",
@@ -37,6 +40,8 @@ COLUMN_LABELS = {
     "hukou_status": "户籍状态 Hukou status",
     "severe_disability": "重度残疾 Severe disability",
     "lacks_capacity": "无劳动能力 No capacity to work",
+    "figures_region": "数据来源地区 Figures from region",
+    "figures_as_of": "异地数据截止 Partner data as of",
     "holdings": "笔数 Holdings",
     "vehicle_seq": "序号 No.",
     "plate_masked": "号牌 Plate",
@@ -50,40 +55,53 @@ COLUMN_LABELS = {
     "usable": "可用 Usable",
     "delivered_on": "交付日期 Delivered",
     "district_code": "行政区划 District",
+    "warning_code": "预警 Warning",
+    "reason_code": "原因代码 Code",
+    "reason": "原因 Reason",
+    "file": "文件 File",
+    "line": "行 Line",
+    "review_code": "复核 Review",
+    "severity": "等级 Severity",
+    "first_seen": "首次 First seen",
+    "last_seen": "最近 Last seen",
+    "income_per_capita": "月人均收入 Income / person",
+    "region": "协查地区 Partner region",
+    "query_status": "查询状态 Query status",
+    "members_waiting": "待答复成员 Members waiting",
+    "asked_on": "查询日期 Asked",
+    "first_sent_at": "发送时间 Sent",
+    "days_waiting": "等待天数 Days waiting",
+    "overdue": "逾期 Overdue",
 }
 
-#: Tianjin district codes (current, then retired ones still in older records) -> names; for
-#: display only (district is never a rule input, policy.md §10).
-DISTRICT_NAMES = {
-    "120101": "和平区",
-    "120102": "河东区",
-    "120103": "河西区",
-    "120104": "南开区",
-    "120105": "河北区",
-    "120106": "红桥区",
-    "120110": "东丽区",
-    "120111": "西青区",
-    "120112": "津南区",
-    "120113": "北辰区",
-    "120114": "武清区",
-    "120115": "宝坻区",
-    "120116": "滨海新区",
-    "120117": "宁河区",
-    "120118": "静海区",
-    "120119": "蓟州区",
-    "120107": "塘沽区",
-    "120108": "汉沽区",
-    "120109": "大港区",
-    "120221": "宁河县",
-    "120223": "静海县",
-    "120225": "蓟县",
-}
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def beijing(value: Any) -> str:
+    """A moment as Beijing time, '2026-11-29 18:10:45 北京时间'; naive values are UTC; text in
+    ISO form is parsed; anything else is shown as it is."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, datetime):
+        return cell(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return f"{value.astimezone(BEIJING):%Y-%m-%d %H:%M:%S} 北京时间"
+
+
+#: today's Tianjin districts, code -> name (hedui.districts; retired codes map to successors)
+DISTRICT_NAMES = dict(CURRENT)
 
 
 def district_label(value: Any) -> str:
-    """A district code as its name ("120101" -> "和平区"); anything else unchanged."""
-    text = "?" if value is None else str(value)
-    return DISTRICT_NAMES.get(text, text)
+    """A district code as today's district name ("120101" -> "和平区"; the retired 塘沽 code
+    120107 -> "滨海新区", merged in 2009); anything else unchanged."""
+    return "?" if value is None else district_name(str(value))
 
 
 def column_label(name: str) -> str:
@@ -104,6 +122,13 @@ def number(value: Any) -> str:
     if isinstance(value, float | Decimal) and value != int(value):
         return f"{value:,.2f}"
     return f"{int(value):,}" if isinstance(value, int | float | Decimal) else str(value)
+
+
+def percent(value: Any) -> str:
+    """A fraction as 25.0%; an undefined rate shows as a dash, never as zero."""
+    if value is None:
+        return "—"
+    return f"{Decimal(str(value)) * 100:.1f}%"
 
 
 def cell(value: Any) -> str:
@@ -182,10 +207,19 @@ def count_or_list(value: Any) -> tuple[int | None, list[str]]:
     return int(value), []
 
 
-def pivot_income(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def window_periods(run_date: date, months: int) -> list[str]:
+    """The ``months`` full calendar months before ``run_date``'s month, oldest first
+    ('2025-11' ... '2026-10' for a run in November 2026): the income window of the rules."""
+    index = run_date.year * 12 + run_date.month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - months, index)]
+
+
+def pivot_income(rows: list[dict[str, Any]], window: list[str] | None = None) -> dict[str, Any]:
     """Monthly income rows -> a table: one line per (person, source, item), one column per
-    period, plus the 12-month total and monthly average; and per-period totals by source."""
-    periods = sorted({str(r["period"]) for r in rows})
+    month of the window (every month, those without income too), its total and the monthly
+    average the rule uses (total / months of the window); and per-month totals by source.
+    Without a window, the months the rows have."""
+    periods = list(window) if window else sorted({str(r["period"]) for r in rows})
     lines: dict[tuple[str, str, str], dict[str, float]] = {}
     by_source: dict[tuple[str, str], float] = {}
     for r in rows:
@@ -206,5 +240,19 @@ def pivot_income(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 "average": total / len(periods) if periods else 0.0,
             }
         )
-    long = [{"period": p, "source": s, "amount": a} for (p, s), a in sorted(by_source.items())]
-    return {"periods": periods, "lines": table, "by_source": long}
+    sources = sorted({s for _, s in by_source})
+    long = [
+        {"period": p, "source": s, "amount": by_source.get((p, s), 0.0)}
+        for p in periods
+        for s in sources
+    ]
+    month_totals = [sum(by_source.get((p, s), 0.0) for s in sources) for p in periods]
+    total = sum(month_totals)
+    return {
+        "periods": periods,
+        "lines": table,
+        "by_source": long,
+        "month_totals": month_totals,
+        "total": total,
+        "average": total / len(periods) if periods else 0.0,
+    }

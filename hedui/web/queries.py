@@ -22,6 +22,8 @@ from typing import Any
 
 import duckdb
 
+from hedui.districts import RETIRED, current_code
+
 Con = duckdb.DuckDBPyConnection
 Row = dict[str, Any]
 
@@ -35,7 +37,9 @@ TABLES: dict[str, tuple[str, str]] = {
     "reports": ("marts", "verification_reports"),
     "dq_source_runs": ("marts", "dq_source_runs"),
     "quarantine": ("marts", "quarantine"),
+    "run_deliveries": ("marts", "run_deliveries"),  # provenance: mart <- deliveries, per run
     "identity": ("restricted", "identity"),
+    "authorizations": ("restricted", "lookup_authorizations"),
     # per-member detail (dbt_project/models/marts)
     "members": ("marts", "household_members"),
     "income": ("marts", "member_income_monthly"),
@@ -45,6 +49,11 @@ TABLES: dict[str, tuple[str, str]] = {
     "expenditure": ("marts", "member_expenditure"),
     "source_as_of": ("marts", "source_as_of"),
     "households": ("marts", "households"),  # household_id -> district_code (display only)
+    "parameters": ("marts", "policy_parameter_history"),  # dated policy parameters per run
+    # the 京津冀 exchange (docs/exchange.md)
+    "cross_region_waiting": ("marts", "cross_region_waiting"),
+    "partner_stats": ("marts", "cross_region_partner_stats"),
+    "report_members": ("marts", "verification_report_members"),
 }
 
 #: columns never shown from a detail table, whatever it holds
@@ -123,7 +132,7 @@ def run_dates(con: Con, name: str = "household_verification", limit: int = 30) -
 # --- search ----------------------------------------------------------------------------------
 
 
-def search_households(con: Con, q: str, limit: int = 50) -> list[Row]:
+def search_households(con: Con, q: str, limit: int = 50, offset: int = 0) -> list[Row]:
     """Households whose number is ``q`` or starts with it; latest run of each."""
     return _rows(
         con,
@@ -131,32 +140,56 @@ def search_households(con: Con, q: str, limit: int = 50) -> list[Row]:
         f" FROM {_t('household_verification')}"
         " WHERE household_id = ? OR household_id LIKE ? ESCAPE '\\'"
         " QUALIFY row_number() OVER (PARTITION BY household_id ORDER BY run_date DESC) = 1"
-        " ORDER BY household_id LIMIT ?",
-        [q, _prefix(q), limit],
+        " ORDER BY household_id LIMIT ? OFFSET ?",
+        [q, _prefix(q), limit, offset],
     )
 
 
-def search_cases(con: Con, q: str, limit: int = 50) -> list[Row]:
+def search_cases(con: Con, q: str, limit: int = 50, offset: int = 0) -> list[Row]:
     """Assistance cases with reviews whose case number is ``q`` or starts with it."""
     return _rows_if(
         con,
         "reviews",
         f"SELECT case_no, max(run_date) AS run_date, count(*) AS reviews"
         f" FROM {_t('reviews')} WHERE case_no = ? OR case_no LIKE ? ESCAPE '\\'"
-        " GROUP BY case_no ORDER BY case_no LIMIT ?",
-        [q, _prefix(q), limit],
+        " GROUP BY case_no ORDER BY case_no LIMIT ? OFFSET ?",
+        [q, _prefix(q), limit, offset],
     )
 
 
-def search_requests(con: Con, q: str, limit: int = 50) -> list[Row]:
+def search_requests(con: Con, q: str, limit: int = 50, offset: int = 0) -> list[Row]:
     """Verification requests whose number is ``q`` or starts with it; latest run of each."""
     return _rows(
         con,
         f"SELECT request_id, run_date, tier, monthly_amount FROM {_t('reports')}"
         " WHERE request_id = ? OR request_id LIKE ? ESCAPE '\\'"
         " QUALIFY row_number() OVER (PARTITION BY request_id ORDER BY run_date DESC) = 1"
-        " ORDER BY request_id LIMIT ?",
-        [q, _prefix(q), limit],
+        " ORDER BY request_id LIMIT ? OFFSET ?",
+        [q, _prefix(q), limit, offset],
+    )
+
+
+#: search kind -> (logical table, key column) for counting matches
+SEARCH_KEYS = {
+    "household": ("household_verification", "household_id"),
+    "case": ("reviews", "case_no"),
+    "request": ("reports", "request_id"),
+}
+
+
+def search_count(con: Con, kind: str, q: str) -> int:
+    """How many households, cases or requests a search matches (all pages)."""
+    table, key = SEARCH_KEYS[kind]
+    if not has_table(con, table):
+        return 0
+    return int(
+        _scalar(
+            con,
+            f"SELECT count(DISTINCT {key}) FROM {_t(table)}"
+            f" WHERE {key} = ? OR {key} LIKE ? ESCAPE '\\'",
+            [q, _prefix(q)],
+        )
+        or 0
     )
 
 
@@ -169,6 +202,23 @@ def persons_by_id_number(con: Con, id_number: str) -> list[Row] | None:
         con,
         f"SELECT person_key, id_number, name FROM {_t('identity')} WHERE id_number = ?",
         [id_number],
+    )
+
+
+def authorization_coverage(
+    con: Con, authorization_no: str, kinds: tuple[str, ...]
+) -> list[Row] | None:
+    """Persons (person_key, reference) an authorization of one of ``kinds`` covers in the latest
+    run of the register; None when this warehouse has no register."""
+    if not has_table(con, "authorizations"):
+        return None
+    t = _t("authorizations")
+    return _rows(
+        con,
+        f"SELECT person_key, reference, authorization_kind FROM {t}"
+        f" WHERE authorization_no = ? AND list_contains(?::VARCHAR[], authorization_kind)"
+        f" AND run_date = (SELECT max(run_date) FROM {t})",
+        [authorization_no, list(kinds)],
     )
 
 
@@ -220,10 +270,19 @@ def household_result(con: Con, household_id: str, run_date: date) -> Row | None:
 
 
 def household_history(con: Con, household_id: str, limit: int = 12) -> list[Row]:
+    """The household's result per run (newest first), with that night's warnings as
+    ``code:status`` (the published warehouse keeps every night)."""
+    warnings = (
+        f"(SELECT list(warning_code || ':' || status ORDER BY warning_code) FROM {_t('warnings')}"
+        " w WHERE w.household_id = v.household_id AND w.run_date = v.run_date)"
+        if has_table(con, "warnings")
+        else "NULL::VARCHAR[]"
+    )
     return _rows(
         con,
-        f"SELECT run_date, tier, monthly_amount, income_per_capita, complete, reason_codes"
-        f" FROM {_t('household_verification')} WHERE household_id = ?"
+        f"SELECT run_date, tier, monthly_amount, income_per_capita, complete, reason_codes,"
+        f" {warnings} AS warnings"
+        f" FROM {_t('household_verification')} v WHERE household_id = ?"
         " ORDER BY run_date DESC LIMIT ?",
         [household_id, limit],
     )
@@ -335,16 +394,18 @@ def household_outreach(con: Con, household_id: str, run_date: date) -> Row | Non
 # --- cases and requests ----------------------------------------------------------------------
 
 
-def case_reviews(con: Con, case_no: str, limit_runs: int = 6) -> list[Row]:
-    """Reviews of one case over its most recent runs, newest first."""
+def case_reviews(
+    con: Con, case_no: str, limit_runs: int = 6, until: date | None = None
+) -> list[Row]:
+    """Reviews of one case over its most recent runs (up to ``until``), newest first."""
     return _rows_if(
         con,
         "reviews",
         f"SELECT run_date, review_code, evidence FROM {_t('reviews')} WHERE case_no = ?"
         f" AND run_date IN (SELECT DISTINCT run_date FROM {_t('reviews')} WHERE case_no = ?"
-        "   ORDER BY run_date DESC LIMIT ?)"
+        "   AND (?::DATE IS NULL OR run_date <= ?::DATE) ORDER BY run_date DESC LIMIT ?)"
         " ORDER BY run_date DESC, review_code",
-        [case_no, case_no, limit_runs],
+        [case_no, case_no, until, until, limit_runs],
     )
 
 
@@ -372,7 +433,7 @@ def report_run_dates(con: Con, request_id: str) -> list[date]:
 
 def tier_counts_by_district(con: Con, run_date: date) -> list[Row]:
     """Households per district and tier; district '全市' when the warehouse has none. District
-    is for display only: it is never a rule input (policy.md §10)."""
+    is for display only: it is never a rule input (docs/policy.md §10)."""
     hv = _t("household_verification")
     household_cols = set(columns(con, "households"))
     district = next((c for c in ("district", "district_code") if c in household_cols), None)
@@ -532,3 +593,174 @@ def quarantine_count(
         f"SELECT count(*) FROM {_t('quarantine')}" + _quarantine_where(),
         [run_date, source, source, reason_code, reason_code],
     )
+
+
+def run_deliveries(con: Con, run_date: date) -> list[Row]:
+    """Per mart built on ``run_date``: the deliveries (source, date, files, manifest hash) its
+    build read; [] for a warehouse without provenance."""
+    return _rows_if(
+        con,
+        "run_deliveries",
+        "SELECT mart, source, delivery_date, files, manifest_sha256"
+        f" FROM {_t('run_deliveries')} WHERE run_date = ? ORDER BY mart, source, delivery_date",
+        [run_date],
+    )
+
+
+# --- policy parameters -----------------------------------------------------------------------
+
+
+def policy_parameters(con: Con, run_date: date | None) -> list[Row]:
+    """Every parameter row (history included) as published with the run ``run_date`` (or the
+    nearest run before it, else the latest), with ``in_force``; [] without the table."""
+    if not has_table(con, "parameters"):
+        return []
+    p = _t("parameters")
+    return _rows(
+        con,
+        f"SELECT parameter, value, effective_from, version, basis, in_force, run_date FROM {p}"
+        f" WHERE run_date = (SELECT coalesce(max(run_date) FILTER (WHERE run_date <= ?::DATE),"
+        f" max(run_date)) FROM {p})"
+        " ORDER BY parameter, effective_from DESC, version DESC",
+        [run_date],
+    )
+
+
+def report_ids_of_day(con: Con, run_date: date) -> list[str]:
+    """Request numbers of every report of a run, in order."""
+    rows = con.execute(
+        f"SELECT request_id FROM {_t('reports')} WHERE run_date = ? ORDER BY request_id",
+        [run_date],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+# --- work lists (filters, sorting, pages) ----------------------------------------------------
+
+
+def _list_from(con: Con, spec: Any) -> tuple[str, dict[str, str]]:
+    """FROM clause of a list (its table, joined to households for the district) and the
+    columns it offers, each with its qualified reference."""
+    refs = {c: f"t.{c}" for c in columns(con, spec.table)}
+    frm = f"{_t(spec.table)} t"
+    household_cols = set(columns(con, "households"))
+    if spec.key_column and "district_code" not in refs and "district_code" in household_cols:
+        by_run = " AND h.run_date = t.run_date" if "run_date" in household_cols else ""
+        frm += (
+            f" LEFT JOIN (SELECT DISTINCT household_id, district_code"
+            f"{', run_date' if by_run else ''} FROM {_t('households')}) h"
+            f" ON h.household_id = t.{spec.key_column}{by_run}"
+        )
+        refs["district_code"] = "h.district_code"
+    return frm, refs
+
+
+def _list_where(
+    spec: Any, refs: dict[str, str], run_date: date, filters: dict[str, str]
+) -> tuple[str, list[Any]]:
+    sql, params = " WHERE t.run_date = ?", [run_date]
+    for column, value in filters.items():
+        if column in spec.filters and column in refs:  # allow-listed names only
+            if column in ("household_id", "case_no", "request_id"):
+                sql += f" AND {refs[column]} LIKE ? ESCAPE '\\'"
+                params.append(_prefix(value))
+            elif column == "district_code":  # today's district, with its retired codes
+                codes = [value, *(old for old, (new, _) in RETIRED.items() if new == value)]
+                sql += f" AND list_contains(?::VARCHAR[], {refs[column]})"
+                params.append(codes)
+            else:
+                sql += f" AND {refs[column]} = ?"
+                params.append(value)
+    return sql, params
+
+
+def list_count(con: Con, spec: Any, run_date: date, filters: dict[str, str]) -> int:
+    frm, refs = _list_from(con, spec)
+    where, params = _list_where(spec, refs, run_date, filters)
+    return int(_scalar(con, f"SELECT count(*) FROM {frm}{where}", params) or 0)
+
+
+def list_rows(
+    con: Con,
+    spec: Any,
+    run_date: date,
+    filters: dict[str, str],
+    sort: str,
+    desc: bool,
+    limit: int,
+    offset: int,
+) -> list[Row]:
+    frm, refs = _list_from(con, spec)
+    where, params = _list_where(spec, refs, run_date, filters)
+    shown = [c for c in spec.columns if c in refs]
+    order = refs[sort] if sort in spec.sorts and sort in refs else refs[shown[0]]
+    if sort == "severity" and "severity" in refs:
+        order = "CASE t.severity WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END"
+    ties = ", ".join(refs[c] for c in shown)
+    if sort == "overdue" and "days_waiting" in refs:  # overdue first, the longest wait first
+        order += f" {'DESC' if desc else 'ASC'}, t.days_waiting"
+    select = ", ".join(f"{refs[c]} AS {c}" for c in shown)
+    return _rows(
+        con,
+        f"SELECT {select} FROM {frm}{where}"
+        f" ORDER BY {order} {'DESC' if desc else 'ASC'} NULLS LAST, {ties} LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+
+
+def list_values(con: Con, spec: Any, run_date: date, column: str) -> list[str]:
+    """Distinct values of a filter column in the run (for the filter's choices)."""
+    frm, refs = _list_from(con, spec)
+    if column not in refs or column not in spec.filters:
+        return []
+    rows = con.execute(
+        f"SELECT DISTINCT {refs[column]} FROM {frm} WHERE t.run_date = ?"
+        f" AND {refs[column]} IS NOT NULL ORDER BY 1",
+        [run_date],
+    ).fetchall()
+    values = [str(r[0]) for r in rows]
+    if column == "district_code":
+        values = sorted({current_code(v) for v in values})
+    return values
+
+
+# --- the 京津冀 exchange (docs/exchange.md) ----------------------------------------------------
+
+
+def partner_stats(con: Con, run_date: date) -> list[Row]:
+    """Per partner region of a run: queries by status, refusal rate, answer days (median, max);
+    [] when the warehouse has no such table."""
+    return _rows_if(
+        con,
+        "partner_stats",
+        "SELECT region, queries_asked, queries_sent, answered, not_found, refused, overdue,"
+        " pending, refusal_rate, median_answer_days, max_answer_days"
+        f" FROM {_t('partner_stats')} WHERE run_date = ? ORDER BY region",
+        [run_date],
+    )
+
+
+def report_regions(con: Con, request_id: str, run_date: date) -> list[Row]:
+    """The report's members out of local coverage: person_key, source (cross_region:<region>),
+    finding and the as-of date of the partner's answer; [] without the table."""
+    return _rows_if(
+        con,
+        "report_members",
+        "SELECT person_key, source, finding, data_as_of"
+        f" FROM {_t('report_members')} WHERE request_id = ? AND run_date = ?"
+        " AND starts_with(source, 'cross_region:') ORDER BY source, person_key",
+        [request_id, run_date],
+    )
+
+
+def cross_region_waiting_counts(con: Con) -> dict[str, int] | None:
+    """Requests waiting on a partner region in the latest run, and how many are overdue; None
+    without the table."""
+    if not has_table(con, "cross_region_waiting"):
+        return None
+    t = _t("cross_region_waiting")
+    row = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE overdue) FROM {t}"
+        f" WHERE run_date = (SELECT max(run_date) FROM {t})"
+    ).fetchone()
+    return {"active": int(row[0]), "overdue": int(row[1])} if row else None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from fastapi import Request
 from starlette.responses import Response
@@ -13,12 +15,13 @@ from hedui.web.users import User, UserStore
 
 #: permission -> roles that have it
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "households": frozenset({"staff", "auditor"}),  # search, household, case, report pages
+    "households": frozenset({"staff"}),  # search, household, case, report pages (economics)
     "identity": frozenset({"staff"}),  # ID-number lookup and identity reveal
-    "dashboard": frozenset({"staff", "auditor", "admin"}),
+    "dashboard": frozenset({"staff", "auditor", "admin", "analyst"}),
     "dq": frozenset({"staff", "auditor", "admin"}),
     "audit_log": frozenset({"auditor", "admin"}),
     "admin": frozenset({"admin"}),
+    "simulate": frozenset({"admin", "analyst"}),  # policy simulation (hedui.simulation)
 }
 
 CSP = (
@@ -36,6 +39,10 @@ class LoginRequired(Exception):
     """No (active) user in the session: redirect to the login page."""
 
 
+class PasswordChangeRequired(Exception):
+    """The user's password was reset by an admin: it must be changed before anything else."""
+
+
 class Forbidden(Exception):
     """The user's role lacks the permission."""
 
@@ -44,18 +51,55 @@ class Forbidden(Exception):
         self.permission = permission
 
 
+#: permission -> extra grant (users.grants) that gives it beyond the role
+GRANTED_BY: dict[str, str] = {"households": "household_economics"}
+
+
 def can(user: User | None, permission: str) -> bool:
-    return user is not None and user.active and user.role in PERMISSIONS[permission]
+    if user is None or not user.active:
+        return False
+    grant = GRANTED_BY.get(permission)
+    return user.role in PERMISSIONS[permission] or (grant is not None and grant in user.grants)
+
+
+def start_session(request: Request, user: User) -> None:
+    """A fresh session bound to the user's current session version."""
+    request.session.clear()
+    request.session["user"] = user.username
+    request.session["ver"] = user.session_version
+    request.session["seen"] = request.session["born"] = int(time.time())
+    request.session["login_at"] = datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def session_user(request: Request) -> User | None:
-    """The signed-in user, re-read from the store so a deactivation takes effect at once."""
+    """The signed-in user, re-read from the store: a deactivation, sign-out elsewhere, password
+    change or reset (a new session version), ``idle_timeout_s`` without a request or
+    ``session_max_age`` since sign-in ends it."""
+    if hasattr(request.state, "session_user"):
+        return request.state.session_user
+    user = _check_session(request)
+    request.state.session_user = user
+    return user
+
+
+def _check_session(request: Request) -> User | None:
     name = request.session.get("user")
     if not name:
         return None
     store: UserStore = request.app.state.users
     user = store.get(name)
-    return user if user and user.active else None
+    now = int(time.time())
+    cfg = request.app.state.config
+    fresh = (
+        now - int(request.session.get("seen") or 0) <= cfg.idle_timeout_s
+        and now - int(request.session.get("born") or 0) <= cfg.session_max_age
+    )
+    if not (user and user.active and fresh and request.session.get("ver") == user.session_version):
+        request.session.clear()
+        return None
+    if now - int(request.session["seen"]) >= 30:  # re-sign the cookie at most twice a minute
+        request.session["seen"] = now
+    return user
 
 
 def require(permission: str) -> Callable[[Request], User]:
@@ -65,9 +109,11 @@ def require(permission: str) -> Callable[[Request], User]:
         user = session_user(request)
         if user is None:
             raise LoginRequired()
+        if user.must_change_password:
+            raise PasswordChangeRequired()
+        request.state.user = user
         if not can(user, permission):
             raise Forbidden(permission)
-        request.state.user = user
         return user
 
     return dependency
@@ -105,4 +151,6 @@ async def security_headers(
     response.headers["Referrer-Policy"] = "no-referrer"
     if not request.url.path.startswith("/static/"):
         response.headers["Cache-Control"] = "no-store"
+    if request.app.state.config.https_only:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response

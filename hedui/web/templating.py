@@ -11,7 +11,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
-from hedui.web import formatting
+from hedui.web import formatting, glossary
 from hedui.web.explain import (
     CATEGORY_LABELS,
     DQ_STATUS_LABELS,
@@ -20,6 +20,7 @@ from hedui.web.explain import (
     tier_label,
 )
 from hedui.web.masking import mask_id, scrub_ids
+from hedui.web.regions import region_label
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -58,5 +59,14 @@ def make_templates() -> Jinja2Templates:
         wstatus=lambda s: f"{STATUS_LABELS.get(s, s)} {s}",
         dqstatus=lambda s: f"{DQ_STATUS_LABELS.get(s, s)} {s}",
         category=lambda s: f"{CATEGORY_LABELS.get(s, s)} {s}",
+        beijing=formatting.beijing,
+        glabel=glossary.label,
+        source=glossary.source_label,
+        item=glossary.item_label,
+        region=region_label,
+        percent=formatting.percent,
     )
+    from hedui.web.lookups import MIN_SEARCH, PURPOSES
+
+    env.globals.update(purposes=PURPOSES, min_search=MIN_SEARCH)
     return Jinja2Templates(env=env)

@@ -11,7 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from hedui.web import charts
+from hedui.web import charts, reasons
 from hedui.web import queries as q
 from hedui.web.explain import (
     CATEGORY_LABELS,
@@ -28,7 +28,11 @@ from hedui.web.formatting import (
     district_label,
     pivot_income,
     structured,
+    window_periods,
 )
+from hedui.web.glossary import source_label
+from hedui.web.masking import mask_id_report, mask_name
+from hedui.web.regions import FINDING_LABELS, cross_region_code, region_label
 
 Row = dict[str, Any]
 NOT_AVAILABLE = "此仓库中暂无该明细 (not available in this warehouse)"
@@ -64,11 +68,32 @@ class Section:
         return cols
 
 
-def _with_explanations(rows: list[Row], code_col: str) -> list[Row]:
+def _with_explanations(
+    rows: list[Row], code_col: str, std: reasons.Standards | None = None
+) -> list[Row]:
+    params = std.values if std else None
     return [
-        {**r, "explanation": explain(r[code_col]), "evidence_view": structured(r.get("evidence"))}
+        {
+            **r,
+            "explanation": explain(r[code_col], params),
+            "evidence_view": structured(r.get("evidence")),
+        }
         for r in rows
     ]
+
+
+def masked_members(con: q.Con, person_keys: list[str]) -> dict[str, tuple[str, str]]:
+    """person_key -> (张*明, 1201**********123X) from the restricted identity table; {} when the
+    warehouse has none. Full names and ID numbers only ever come from an audited reveal."""
+    rows = q.identities(con, person_keys) if person_keys else None
+    return {
+        r["person_key"]: (mask_name(r["name"]), mask_id_report(r["id_number"])) for r in rows or []
+    }
+
+
+def income_window(run_date: date, std: reasons.Standards) -> list[str] | None:
+    months = std.get("income_window_months")
+    return window_periods(run_date, int(months)) if months is not None else None
 
 
 # --- household -------------------------------------------------------------------------------
@@ -96,6 +121,10 @@ class HouseholdPage:
     population: list[Row]
     outreach: Row | None
     history: list[Row]
+    standards: reasons.Standards = field(default_factory=lambda: reasons.Standards({}, None))
+    why: list[str] = field(default_factory=list)
+    figure_lines: list[reasons.FigureLine] = field(default_factory=list)
+    masked: dict[str, tuple[str, str]] = field(default_factory=dict)
     identities: dict[str, Row] | None = None  # filled only by an audited reveal
 
     @property
@@ -120,8 +149,10 @@ def household_page(
     population = q.household_population(con, household_id, run_date)
     keys = [m["person_key"] for m in members] if members else []
     keys = keys or sorted({p["person_key"] for p in population})
+    std = reasons.standards(con, run_date)
     income_rows = q.member_income(con, keys, run_date)
-    income = pivot_income(income_rows) if income_rows is not None else None
+    window = income_window(run_date, std)
+    income = pivot_income(income_rows, window) if income_rows is not None else None
     chart = None
     if income and income["by_source"]:
         xs, series = charts.pivot(income["by_source"], "period", "source", "amount")
@@ -131,9 +162,13 @@ def household_page(
         run_date=run_date,
         result=result,
         tier_label=tier_label(result.get("tier")),
-        tier_text=explain(result["tier"]).text if result.get("tier") else "",
-        explanations=explain_all(result.get("reason_codes")),
+        tier_text=explain(result["tier"], std.values).text if result.get("tier") else "",
+        explanations=explain_all(result.get("reason_codes"), std.values),
         figures=[(label, result.get(col), kind) for col, label, kind in FIGURES if col in result],
+        standards=std,
+        why=reasons.why(result, std),
+        figure_lines=reasons.figure_lines(result, std),
+        masked=masked_members(con, keys),
         members=Section("成员名单 Member list", members),
         person_keys=keys,
         income=income,
@@ -144,7 +179,7 @@ def household_page(
         expenditure=Section("支出 Expenditure", q.member_expenditure(con, keys, run_date)),
         as_of=Section("数据截止日期 Source as-of dates", q.source_as_of(con, run_date)),
         warnings=_with_explanations(
-            q.household_warnings(con, household_id, run_date), "warning_code"
+            q.household_warnings(con, household_id, run_date), "warning_code", std
         ),
         population=[
             {**p, "category_label": CATEGORY_LABELS.get(p["category"], p["category"])}
@@ -172,8 +207,10 @@ class CasePage:
         return sum(len(r) for _, r in self.runs) + len(self.members.rows or [])
 
 
-def case_page(con: q.Con, case_no: str) -> CasePage | None:
-    reviews = q.case_reviews(con, case_no)
+def case_page(con: q.Con, case_no: str, run_date: date | None = None) -> CasePage | None:
+    """The case's reviews of every night up to ``run_date`` (default: all), newest first, and
+    its members as of the newest of those nights."""
+    reviews = q.case_reviews(con, case_no, until=run_date)
     if not reviews:
         return None
     runs: dict[date, list[Row]] = {}
@@ -192,6 +229,46 @@ def case_page(con: q.Con, case_no: str) -> CasePage | None:
 # --- verification report ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RegionLine:
+    """A report member out of local coverage (docs/policy.md §11): the partner region, what it
+    answered (verification_report_members.finding) and the as-of date of its figures."""
+
+    name: str  # masked
+    person_key: str
+    region: str  # code
+    region_label: str
+    finding: str
+    finding_label: str
+    as_of: date | None
+
+    @property
+    def undecided(self) -> bool:
+        return self.finding in UNDECIDED_FINDINGS
+
+
+UNDECIDED_FINDINGS = ("awaiting_answer", "overdue", "refused", "no_partner")
+
+
+def region_lines(rows: list[Row], masked: dict[str, tuple[str, str]]) -> list[RegionLine]:
+    out = []
+    for r in rows:
+        code = cross_region_code(r["source"]) or ""
+        key = r.get("person_key") or ""
+        out.append(
+            RegionLine(
+                name=masked.get(key, ("—", "—"))[0],
+                person_key=key,
+                region=code,
+                region_label=region_label(code),
+                finding=r["finding"],
+                finding_label=FINDING_LABELS.get(r["finding"], r["finding"]),
+                as_of=r.get("data_as_of"),
+            )
+        )
+    return out
+
+
 @dataclass
 class ReportPage:
     request_id: str
@@ -206,6 +283,36 @@ class ReportPage:
     as_of: list[tuple[str, str]]
     members: Section
     run_dates: list[date] = field(default_factory=list)
+    standards: reasons.Standards = field(default_factory=lambda: reasons.Standards({}, None))
+    why: list[str] = field(default_factory=list)
+    figure_lines: list[reasons.FigureLine] = field(default_factory=list)
+    masked: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: members out of local coverage: where their figures come from, and as of when
+    regions: list[RegionLine] = field(default_factory=list)
+
+    @property
+    def undecided_regions(self) -> list[RegionLine]:
+        """Members whose region has not answered (or refused, or has no partner)."""
+        return [r for r in self.regions if r.undecided]
+
+    @property
+    def report_no(self) -> str:
+        """The report number: HD-<run date>-<request number> (one report per request and run)."""
+        return f"HD-{self.run_date:%Y%m%d}-{self.request_id}"
+
+    @property
+    def request_date(self) -> Any:
+        return self.report.get("requested_at")
+
+    @property
+    def member_lines(self) -> list[tuple[str, str, str, str]]:
+        """(masked name, masked ID, role, person_key) per member of the request."""
+        out = []
+        for r in self.members.rows or []:
+            key = r.get("person_key") or ""
+            name, idno = self.masked.get(key, ("—", "—"))
+            out.append((name, idno, str(r.get("member_role") or r.get("relation") or ""), key))
+        return out
 
     @property
     def complete(self) -> bool | None:
@@ -230,21 +337,31 @@ def report_page(con: q.Con, request_id: str, run_date: date | None = None) -> Re
     if not as_of:
         rows = q.source_as_of(con, run_date) or []
         as_of = [(r["source"], str(r["as_of_date"])) for r in rows]
+    as_of = [(source_label(src), when) for src, when in as_of]
+    std = reasons.standards(con, run_date)
+    members = q.household_members(con, request_id, run_date, kind="request")
+    keys = [m["person_key"] for m in members or []]
+    remote = q.report_regions(con, request_id, run_date)
+    keys += [k for r in remote if (k := r["person_key"]) and k not in keys]
+    masked = masked_members(con, keys)
     return ReportPage(
         request_id=request_id,
         run_date=run_date,
         report=report,
         tier=report.get("tier"),
         tier_label=tier_label(report.get("tier")),
-        explanations=explain_all(report.get("reason_codes")),
+        explanations=explain_all(report.get("reason_codes"), std.values),
         figures=[(label, report.get(col), kind) for col, label, kind in FIGURES if col in report],
         verified=count_or_list(report.get("members_verified")),
         refused=count_or_list(report.get("members_refused")),
         as_of=as_of,
-        members=Section(
-            "申请成员 Members", q.household_members(con, request_id, run_date, kind="request")
-        ),
+        members=Section("申请成员 Members", members),
         run_dates=q.report_run_dates(con, request_id),
+        standards=std,
+        why=reasons.why(report, std),
+        figure_lines=reasons.figure_lines(report, std),
+        masked=masked,
+        regions=region_lines(remote, masked),
     )
 
 
@@ -325,6 +442,11 @@ class DqOverview:
     quarantine_chart: Markup | None
     checks_chart: Markup | None
     status_chart: Markup | None
+    rows_chart: Markup | None = None
+    rate_chart: Markup | None = None
+    #: the latest run's per-partner answer times and refusal rates (docs/exchange.md)
+    partners_run: date | None = None
+    partners: list[Row] = field(default_factory=list)
 
 
 def dq_overview(con: q.Con, limit_runs: int = 30) -> DqOverview:
@@ -335,7 +457,29 @@ def dq_overview(con: q.Con, limit_runs: int = 30) -> DqOverview:
     ordered = list(reversed(runs))
     sx = [str(r["run_date"]) for r in ordered]
     status = {k: [float(r[k] or 0) for r in ordered] for k in ("failed", "missing", "late")}
+    rates = [
+        {**r, "rate": 100.0 * (r["rows_quarantined"] or 0) / r["rows_landed"]}
+        for r in trend
+        if r["rows_landed"]
+    ]
+    rx, rs = charts.pivot(rates, "run_date", "source", "rate")
+    latest = runs[0]["run_date"] if runs else None
     return DqOverview(
+        partners_run=latest,
+        partners=q.partner_stats(con, latest) if latest else [],
+        rows_chart=charts.line_chart(
+            sx,
+            {
+                "landed": [float(r["rows_landed"] or 0) for r in ordered],
+                "loaded": [float(r["rows_loaded"] or 0) for r in ordered],
+            },
+            "到达与入库行数 Rows landed / loaded per run",
+        )
+        if sx
+        else None,
+        rate_chart=charts.line_chart(rx, _top(rs), "隔离率 Quarantine rate per source (%)")
+        if rx
+        else None,
         runs=runs,
         quarantine_chart=charts.bar_chart(qx, _top(qs), "隔离行数趋势 Rows quarantined per run")
         if qx
@@ -370,6 +514,10 @@ class DqRun:
     sources: list[Row]
     quarantine: list[Row]
     totals: dict[str, int]
+    #: per mart of the night, the deliveries it was built from (source, date, files, hash)
+    deliveries: list[Row] = field(default_factory=list)
+    #: per 京津冀 partner region: queries by status, refusal rate, answer days (median, max)
+    partners: list[Row] = field(default_factory=list)
 
 
 def dq_run(con: q.Con, run_date: date) -> DqRun | None:
@@ -381,4 +529,11 @@ def dq_run(con: q.Con, run_date: date) -> DqRun | None:
     for s in sources:
         landed, loaded, quar = (s["rows_landed"], s["rows_loaded"], s["rows_quarantined"])
         s["accounted"] = None if landed is None else landed == (loaded or 0) + (quar or 0)
-    return DqRun(run_date, sources, q.quarantine_summary(con, run_date), totals)
+    return DqRun(
+        run_date,
+        sources,
+        q.quarantine_summary(con, run_date),
+        totals,
+        q.run_deliveries(con, run_date),
+        q.partner_stats(con, run_date),
+    )

@@ -5,7 +5,7 @@
 {%- endmacro %}
 
 {% macro age_on(birth_date, day) -%}
-    {#- Full years on ``day`` (policy.md §1: ages are full years on D, from the birth date). -#}
+    {#- Full years on ``day`` (docs/policy.md §1: ages are full years on D, from the birth date). -#}
     ({{ hedui.date_part_int('year', day) }} - {{ hedui.date_part_int('year', birth_date) }}
      - case
            when {{ hedui.date_part_int('month', day) }} * 100
@@ -39,4 +39,18 @@
 
 {% macro date_literal(text) -%}
     cast('{{ text }}' as date)
+{%- endmacro %}
+
+{% macro days_between(first, second) -%}
+    {#- Whole days from date ``first`` to date ``second`` (an integer; Spark's date - date is an
+        interval). -#}
+    {{ return(adapter.dispatch('days_between', 'hedui')(first, second)) }}
+{%- endmacro %}
+
+{% macro default__days_between(first, second) -%}
+    ({{ second }} - {{ first }})
+{%- endmacro %}
+
+{% macro spark__days_between(first, second) -%}
+    datediff({{ second }}, {{ first }})
 {%- endmacro %}

@@ -1,4 +1,4 @@
-{#- Money arithmetic: exact, rounded half-up (policy.md §1: to the cent while computing,
+{#- Money arithmetic: exact, rounded half-up (docs/policy.md §1: to the cent while computing,
     benefits to the whole yuan). Inputs are decimals with at most 8 decimal places. -#}
 
 {% macro div_half_up(numerator, denominator, scale=2) -%}
@@ -40,4 +40,10 @@
 {% macro months_per_year() -%}
     {#- Unit conversion (yearly amounts to monthly), not a policy parameter. -#}
     12
+{%- endmacro %}
+
+{% macro spark__div_half_up(numerator, denominator, scale) -%}
+    {#- Spark divides decimals exactly (to 18 places here) and round() is half-up. -#}
+    cast(round(cast({{ numerator }} as decimal(28, 8)) / ({{ denominator }}), {{ scale }})
+         as decimal(18, {{ scale }}))
 {%- endmacro %}

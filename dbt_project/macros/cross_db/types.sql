@@ -19,3 +19,9 @@
 {% macro default__string_array_type() -%}text[]{%- endmacro %}
 
 {% macro duckdb__string_array_type() -%}varchar[]{%- endmacro %}
+
+{% macro spark__type_amount() -%}decimal(18, 4){%- endmacro %}
+
+{% macro spark__type_money() -%}decimal(18, 2){%- endmacro %}
+
+{% macro spark__string_array_type() -%}array<string>{%- endmacro %}

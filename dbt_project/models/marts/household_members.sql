@@ -1,7 +1,9 @@
--- 家庭成员: the members of every household a result is computed for (policy.md §2), one row per
+-- 家庭成员: the members of every household a result is computed for (docs/policy.md §2), one row per
 -- household and member: hukou households (household_id = household_no), assistance cases
 -- (case_no) and verification requests (request_id, the members looked up). Pseudonymised:
--- person_key only; names and ID numbers stay in restricted.identity.
+-- person_key only; names and ID numbers stay in restricted.identity. figures_region and
+-- figures_as_of say where each member's figures come from: the city (120000), or the partner
+-- region's answer for a member out of local coverage (docs/policy.md §11).
 
 with params as (
 
@@ -42,6 +44,13 @@ identity as (
 
     select id_number, person_key from {{ source('hedui', 'identity') }}
 
+),
+
+remote as (
+
+    select household_kind, household_id, id_number, region_code
+    from {{ ref('int_out_of_coverage_members') }}
+
 )
 
 select
@@ -61,14 +70,24 @@ select
     cast(attributes.age as {{ dbt.type_bigint() }}) as age,
     cast(attributes.disability_grade as {{ dbt.type_bigint() }}) as disability_grade,
     attributes.severe_disability,
-    attributes.lacks_capacity
+    attributes.lacks_capacity,
+    cast(coalesce(remote.region_code, '120000') as {{ dbt.type_string() }}) as figures_region,
+    answers.as_of as figures_as_of
 from members
 cross join params
 left join roles
-    on roles.household_kind = members.household_kind
-    and roles.household_id = members.household_id
-    and roles.id_number = members.id_number
+    on
+        roles.household_kind = members.household_kind
+        and roles.household_id = members.household_id
+        and roles.id_number = members.id_number
 left join identity on identity.id_number = members.id_number
 left join {{ ref('stg_hukou') }} as hukou on hukou.id_number = members.id_number
 left join {{ ref('int_member_attributes') }} as attributes
     on attributes.id_number = members.id_number
+left join remote
+    on
+        remote.household_kind = members.household_kind
+        and remote.household_id = members.household_id
+        and remote.id_number = members.id_number
+left join {{ ref('int_cross_region_answers') }} as answers
+    on answers.id_number = remote.id_number

@@ -1,6 +1,6 @@
 -- 户: per hukou household of the run (the households of household_verification), its district
 -- code from the hukou, for display and district statistics only: district is never a rule
--- input (policy.md §10). The head's district, else the smallest code of its members.
+-- input (docs/policy.md §10). The head's district, else the smallest code of its members.
 
 with params as (
 

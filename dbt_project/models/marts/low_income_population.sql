@@ -1,4 +1,4 @@
--- 低收入人口: the monitored population of the run (policy.md §8), one row per person, with the
+-- 低收入人口: the monitored population of the run (docs/policy.md §8), one row per person, with the
 -- first category that applies and since, the first run date of the person's current continuous
 -- monitoring (from the population history of earlier runs). complete / missing_sources: whether
 -- every source the population depends on was usable (else a category may be missing, §7).

@@ -1,7 +1,8 @@
--- 支出明细: each member's rigid expenditure (policy.md §4) by kind, as int_member_rigid_expenditure
--- computes it: medical out-of-pocket costs settled in the last 12 months, and tuition plus
--- boarding of an enrolment in a non-compulsory stage in the current school year. A yearly
--- amount and its monthly share; kinds without cost have no row. Pseudonymised: person_key only.
+-- 支出明细: each member's rigid expenditure (docs/policy.md §4) by kind, as
+-- int_member_rigid_expenditure computes it: medical out-of-pocket costs settled in the last 12
+-- months, and tuition plus boarding of an enrolment in a non-compulsory stage in the current school
+-- year. A yearly amount and its monthly share; kinds without cost have no row. Pseudonymised:
+-- person_key only.
 
 with params as (
 

@@ -1,8 +1,9 @@
--- 住房明细: the homes and commercial property of each member (policy.md §5 tests 3 and 4), one
+-- 住房明细: the homes and commercial property of each member (docs/policy.md §5 tests 3 and 4), one
 -- row per member and property: valid residential certificates the member owns any share of
 -- (the home's full floor area counts) and public_rental contracts active on D, as
--- int_member_homes reads them (test A3), plus valid commercial certificates (test A4 fails on
--- any). Certificate and contract numbers are not personal IDs; owners appear as person_key only.
+-- int_member_homes reads them (test A3), plus valid commercial certificates as
+-- int_member_commercial_certificates reads them (test A4 fails on any). Certificate and
+-- contract numbers are not personal IDs; owners appear as person_key only.
 
 with params as (
 
@@ -27,7 +28,9 @@ homes as (
         homes.floor_area_m2,
         'A3' as asset_test,
         case
-            when homes.home_type = 'public_rental' then 'public_housing' else 'real_estate'
+            when homes.home_type = 'public_rental' then 'public_housing'
+            when homes.home_type = 'cross_region' then 'cross_region:' || homes.home_no
+            else 'real_estate'
         end as source
     from {{ ref('int_member_homes') }} as homes
 
@@ -36,19 +39,15 @@ homes as (
 commercial as (
 
     select
-        estate.owner_id_number as id_number,
-        'commercial:' || estate.cert_no as home_id,
+        certificates.id_number,
+        'commercial:' || certificates.cert_no as home_id,
         'commercial' as home_type,
-        estate.cert_no as home_no,
-        estate.share_ratio,
-        estate.floor_area_m2,
+        certificates.cert_no as home_no,
+        certificates.share_ratio,
+        certificates.floor_area_m2,
         'A4' as asset_test,
         'real_estate' as source
-    from {{ ref('stg_real_estate') }} as estate
-    inner join {{ ref('int_persons') }} as persons
-        on persons.id_number = estate.owner_id_number
-    where estate.property_use = 'commercial'
-        and estate.status = 'valid'
+    from {{ ref('int_member_commercial_certificates') }} as certificates
 
 ),
 
@@ -80,8 +79,12 @@ select
     cast(properties.share_ratio as {{ hedui.type_amount() }}) as share_ratio,
     cast(properties.asset_test as {{ dbt.type_string() }}) as asset_test,
     cast(properties.source as {{ dbt.type_string() }}) as source,
-    status.data_as_of as as_of_date
+    coalesce(answers.as_of, status.data_as_of) as as_of_date
 from properties
 cross join params
 left join status on status.source = properties.source
+left join {{ ref('int_cross_region_answers') }} as answers
+    on
+        properties.home_type = 'cross_region'
+        and answers.id_number = properties.id_number
 left join identity on identity.id_number = properties.id_number

@@ -31,16 +31,27 @@ today as (
     select
         params.run_date,
         params.policy_version,
-        (select complete from {{ ref('int_result_completeness') }} where result = 'outreach')
+        (
+            select complete from {{ ref('int_result_completeness') }}
+            where result = 'outreach')
             as population_complete,
-        (select min(case when is_known then 1 else 0 end) = 1
-         from {{ ref('int_monitor_rule_status') }}) as rules_complete,
-        (select count(*) from {{ ref('int_monitor_households') }} where monitored)
+        (
+            select min(case when is_known then 1 else 0 end) = 1
+            from {{ ref('int_monitor_rule_status') }}
+        ) as rules_complete,
+        (
+            select count(*) from {{ ref('int_monitor_households') }}
+            where monitored)
             as monitored_households,
         (select count(*) from {{ ref('int_monitor_population') }}) as monitored_persons,
-        (select count(*) from {{ ref('int_monitor_warning_lifecycle') }}
-         where status in ('new', 'ongoing')) as warnings,
-        (select count(*) from {{ ref('int_monitor_reviews') }}) as reviews
+        (
+            select count(*) from {{ ref('int_monitor_warning_lifecycle') }}
+            where status in ('new', 'ongoing')
+        ) as warnings,
+        (
+            select count(*) from {{ ref('int_monitor_reviews') }}
+            where evaluated
+        ) as reviews
     from params
 
 ),

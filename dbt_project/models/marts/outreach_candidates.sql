@@ -3,7 +3,8 @@
 
 with households as (
 
-    select * from {{ ref('int_household_results') }} where household_kind = 'hukou'
+    select * from {{ ref('int_household_results') }}
+    where household_kind = 'hukou'
 
 ),
 
@@ -19,7 +20,8 @@ assisted as (
 
 completeness as (
 
-    select * from {{ ref('int_result_completeness') }} where result = 'outreach'
+    select * from {{ ref('int_result_completeness') }}
+    where result = 'outreach'
 
 )
 
@@ -36,8 +38,10 @@ select
     cast(households.policy_version as {{ dbt.type_string() }}) as policy_version
 from households
 cross join completeness
-where households.tier is not null
+where
+    households.tier is not null
     and households.tier <> 'none'
     and not exists (
-        select 1 from assisted where assisted.household_id = households.household_id
+        select 1 from assisted
+        where assisted.household_id = households.household_id
     )

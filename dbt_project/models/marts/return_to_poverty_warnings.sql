@@ -1,4 +1,4 @@
--- 返贫预警: one row per hukou household and warning code of the run (policy.md §8) with its
+-- 返贫预警: one row per hukou household and warning code of the run (docs/policy.md §8) with its
 -- severity, lifecycle status (new, ongoing, resolved), first_seen / last_seen and the evidence
 -- rows that fired it. complete = false marks a warning of the previous run that could not be
 -- evaluated (a source is unusable) and is carried forward as ongoing.

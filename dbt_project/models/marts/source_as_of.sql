@@ -1,6 +1,6 @@
 -- 数据截止日期: per source, the run's status, whether its data may be used, the date of the
 -- delivery loaded and the date the data is as of (the latest as_of_date of the holdings for the
--- financial sources that carry one, else the delivery date). policy.md §7, §9.
+-- financial sources that carry one, else the delivery date). docs/policy.md §7, §9.
 
 with status as (
 

@@ -4,13 +4,15 @@
 
 with results as (
 
-    select * from {{ ref('int_household_results') }} where household_kind = 'request'
+    select * from {{ ref('int_household_results') }}
+    where household_kind = 'request'
 
 ),
 
 completeness as (
 
-    select * from {{ ref('int_result_completeness') }} where result = 'request'
+    select * from {{ ref('int_result_completeness') }}
+    where result = 'request'
 
 ),
 
@@ -25,6 +27,7 @@ reports as (
     select
         requests.request_id,
         params.run_date,
+        requests.requested_at,
         requests.members_refused > 0 as refused,
         requests.members_declared,
         requests.members_verified,
@@ -53,8 +56,10 @@ reports as (
 select
     cast(request_id as {{ dbt.type_string() }}) as request_id,
     run_date,
-    cast(case when refused then members_declared else member_count end
-         as {{ dbt.type_bigint() }}) as member_count,
+    cast(
+        case when refused then members_declared else member_count end
+        as {{ dbt.type_bigint() }}
+    ) as member_count,
     cast(case when not refused then income_per_capita end as {{ hedui.type_money() }})
         as income_per_capita,
     cast(case when not refused then rigid_expenditure_per_capita end as {{ hedui.type_money() }})
@@ -77,5 +82,6 @@ select
     cast(members_verified as {{ dbt.type_bigint() }}) as members_verified,
     cast(members_refused as {{ dbt.type_bigint() }}) as members_refused,
     cast(sources_as_of as {{ dbt.type_string() }}) as sources_as_of,
-    cast(policy_version as {{ dbt.type_string() }}) as policy_version
+    cast(policy_version as {{ dbt.type_string() }}) as policy_version,
+    requested_at
 from reports

@@ -10,7 +10,7 @@ import duckdb
 from fastapi import HTTPException, Request
 from starlette.responses import Response
 
-from hedui.web.audit import AuditLog
+from hedui.web.audit import AuditEvent, AuditLog
 from hedui.web.config import WebConfig
 from hedui.web.security import can, csrf_ok, csrf_token, session_user
 from hedui.web.users import UserStore
@@ -58,9 +58,23 @@ def parse_date(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise HTTPException(400, f"not a date (YYYY-MM-DD): {text!r}") from exc
+        raise HTTPException(
+            400, f"日期格式应为 YYYY-MM-DD (not a date, YYYY-MM-DD): {text[:20]!r}"
+        ) from exc
 
 
 def check_csrf(request: Request, token: str | None) -> None:
+    """Refuse (403, audited) a form whose token is missing or not this session's."""
     if not csrf_ok(request, token):
+        user = session_user(request)
+        audit_log(request).append(
+            AuditEvent(
+                user.username if user else "-",
+                user.role if user else "-",
+                "csrf.refused",
+                request.url.path[:200],
+                outcome="refused",
+                detail={"client": client(request), "token": "missing" if not token else "foreign"},
+            )
+        )
         raise HTTPException(403, "表单已过期，请刷新页面后重试 (form expired: reload and retry)")

@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import duckdb
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from hedui.web import queries, views
+from hedui.web.formatting import beijing
 from hedui.web.lookups import (
+    MAX_AUTH,
+    PURPOSES,
     LookupRefused,
     lookup_by_id_number,
+    purpose_text,
     record_view,
     reveal_identities,
+    search_page,
 )
+from hedui.web.masking import clean_text
 from hedui.web.pdf import report_pdf
 from hedui.web.routes.common import (
     audit_log,
     check_csrf,
     client,
+    config,
     parse_date,
     render,
     warehouse,
@@ -30,8 +38,11 @@ from hedui.web.security import can, require, session_user
 from hedui.web.users import User
 
 router = APIRouter()
+SEARCH_LIMIT = 50  # results per page (stated on the page)
+SEARCH_CAP = 1000  # results reachable by paging; beyond: a longer prefix (stated on the page)
 Con = Annotated[duckdb.DuckDBPyConnection, Depends(warehouse)]
 Viewer = Annotated[User, Depends(require("households"))]
+Staff = Annotated[User, Depends(require("identity"))]
 
 KINDS = {
     "household": ("户号 Household number", queries.search_households),
@@ -48,25 +59,60 @@ def home(request: Request) -> Response:
     return RedirectResponse("/search" if can(user, "households") else "/dashboard", 303)
 
 
+def _limiter(request: Request, user: User, what: str):  # type: ignore[no-untyped-def]
+    throttle = request.app.state.throttle
+    return lambda: getattr(throttle, f"allow_{what}")(user.username)
+
+
 @router.get("/search")
 def search(
-    request: Request, user: Viewer, con: Con, kind: str = "household", q: str = ""
+    request: Request,
+    user: Viewer,
+    con: Con,
+    kind: str = "household",
+    q: str = "",
+    page: int = 1,
 ) -> Response:
+    """Search by number or prefix (at least six characters), audited with the masked query."""
     if kind not in KINDS:
-        raise HTTPException(400, f"unknown search kind {kind!r}")
+        raise HTTPException(400, f"未知的查询类型 (unknown search kind) {kind[:20]!r}")
     text = q.strip()[:64]
-    results = KINDS[kind][1](con, text) if text else None
+    results, error, status, total = None, None, 200, 0
+    page = min(max(page, 1), SEARCH_CAP // SEARCH_LIMIT)
+    if text:
+        try:
+            results, total = search_page(
+                con,
+                audit_log(request),
+                user,
+                kind,
+                text,
+                client(request),
+                _limiter(request, user, "search"),
+                page,
+                SEARCH_LIMIT,
+            )
+        except LookupRefused as exc:
+            error, status = exc.reason, 429 if "rate limit" in exc.reason else 400
     if results is not None and len(results) == 1 and results[0][_key(kind)] == text:
         return RedirectResponse(_target(kind, text), status_code=303)
     return render(
         request,
         "search.html",
+        status_code=status,
         kinds=KINDS,
         kind=kind,
         q=text,
         results=results,
         key=_key(kind),
         target=_target,
+        search_error=error,
+        search_limit=SEARCH_LIMIT,
+        search_cap=SEARCH_CAP,
+        total=total,
+        page=page,
+        pages=max(1, -(-min(total, SEARCH_CAP) // SEARCH_LIMIT)),
+        link=lambda n: "/search?" + urlencode({"kind": kind, "q": text, "page": n}),
     )
 
 
@@ -87,14 +133,24 @@ def search_id_number(
     con: Con,
     id_number: Annotated[str, Form()] = "",
     purpose: Annotated[str, Form()] = "",
+    purpose_note: Annotated[str, Form()] = "",
     authorization_no: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    """ID-number lookup: staff only, with purpose and authorization number, always audited."""
+    """ID-number lookup: staff, a listed purpose and a registered authorization covering the
+    person; always audited."""
     check_csrf(request, csrf)
     try:
         result = lookup_by_id_number(
-            con, audit_log(request), user, id_number, purpose, authorization_no, client(request)
+            con,
+            audit_log(request),
+            user,
+            id_number,
+            purpose,
+            authorization_no,
+            client(request),
+            note=purpose_note,
+            limiter=_limiter(request, user, "lookup"),
         )
     except LookupRefused as exc:
         return render(
@@ -108,11 +164,15 @@ def search_id_number(
             key="",
             target=_target,
             id_error=exc.reason,
-            purpose=purpose,
-            authorization_no=authorization_no,
+            purpose_code=purpose if purpose in PURPOSES else "",
+            authorization_no=clean_text(authorization_no, MAX_AUTH),
         )
     return render(
-        request, "id_result.html", result=result, purpose=purpose, authorization_no=authorization_no
+        request,
+        "id_result.html",
+        result=result,
+        purpose=purpose_text(purpose, purpose_note),
+        authorization_no=clean_text(authorization_no, MAX_AUTH),
     )
 
 
@@ -132,7 +192,17 @@ def household(
         page.run_date,
         client(request),
     )
-    return render(request, "household.html", page=page, not_available=views.NOT_AVAILABLE)
+    store = request.app.state.tasks  # its worklist tasks (warnings, outreach), newest first
+    tasks = store.for_subject("warnings", household_id) + store.for_subject(
+        "outreach", household_id
+    )
+    return render(
+        request,
+        "household.html",
+        page=page,
+        not_available=views.NOT_AVAILABLE,
+        tasks=tasks,
+    )
 
 
 @router.post("/household/{household_id}/identities")
@@ -143,10 +213,12 @@ def household_identities(
     household_id: str,
     run_date: Annotated[str, Form()] = "",
     purpose: Annotated[str, Form()] = "",
+    purpose_note: Annotated[str, Form()] = "",
     authorization_no: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    """Show members' names and ID numbers: staff, purpose and authorization, audited."""
+    """Show the names and ID numbers of the members a registered authorization covers: staff
+    and a listed purpose; audited."""
     check_csrf(request, csrf)
     page = views.household_page(con, household_id, parse_date(run_date))
     if page is None:
@@ -161,6 +233,8 @@ def household_identities(
             purpose,
             authorization_no,
             client(request),
+            note=purpose_note,
+            limiter=_limiter(request, user, "lookup"),
         )
     except LookupRefused as exc:
         return render(
@@ -176,14 +250,16 @@ def household_identities(
         "household.html",
         page=page,
         not_available=views.NOT_AVAILABLE,
-        purpose=purpose,
-        authorization_no=authorization_no,
+        purpose=purpose_text(purpose, purpose_note),
+        authorization_no=clean_text(authorization_no, MAX_AUTH),
     )
 
 
 @router.get("/case/{case_no}")
-def case(request: Request, user: Viewer, con: Con, case_no: str) -> Response:
-    page = views.case_page(con, case_no)
+def case(
+    request: Request, user: Viewer, con: Con, case_no: str, run_date: str | None = None
+) -> Response:
+    page = views.case_page(con, case_no, parse_date(run_date))
     if page is None:
         raise HTTPException(404, f"案件 {case_no} 没有复核记录 (no reviews for this case)")
     record_view(
@@ -213,7 +289,14 @@ def report(
         page.run_date,
         client(request),
     )
-    return render(request, "report.html", page=page, not_available=views.NOT_AVAILABLE)
+    return render(
+        request,
+        "report.html",
+        page=page,
+        not_available=views.NOT_AVAILABLE,
+        issuer=config(request).issuer,
+        printed=beijing(datetime.now(UTC)),
+    )
 
 
 @router.get("/report/{request_id}/pdf")
@@ -230,7 +313,7 @@ def report_as_pdf(
         page.run_date,
         client(request),
     )
-    body = report_pdf(page, generated_by=user.username)
+    body = report_pdf(page, generated_by=user.username, issuer=config(request).issuer)
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", f"report-{page.request_id}-{page.run_date}.pdf")
     return Response(
         body,

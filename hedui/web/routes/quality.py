@@ -13,7 +13,7 @@ from starlette.responses import FileResponse, Response
 from hedui.web import queries as q
 from hedui.web import views
 from hedui.web.routes.common import config, parse_date, render, warehouse
-from hedui.web.security import require
+from hedui.web.security import can, require
 from hedui.web.users import User
 
 router = APIRouter()
@@ -39,7 +39,27 @@ def dashboard(
     run_date: str | None = None,
 ) -> Response:
     board = views.dashboard(con, parse_date(run_date))
-    return render(request, "dashboard.html", board=board, run_dates=q.run_dates(con))
+    worklists = None
+    if can(user, "households"):  # the tasks behind the figures (staff)
+        import contextlib
+
+        from sqlalchemy.exc import OperationalError
+
+        from hedui.web.tasks import KINDS, today_beijing
+        from hedui.worklist import ensure_synced
+
+        with contextlib.suppress(OperationalError):  # another worker is syncing (SQLite lock)
+            ensure_synced(request.app.state.tasks.db, con, rules=request.app.state.due_rules)
+        summary = request.app.state.tasks.summary(today_beijing())
+        worklists = [(k, t, summary.get(k, {"active": 0, "overdue": 0})) for k, t in KINDS.items()]
+    return render(
+        request,
+        "dashboard.html",
+        board=board,
+        run_dates=q.run_dates(con),
+        worklists=worklists,
+        waiting=q.cross_region_waiting_counts(con) if worklists is not None else None,
+    )
 
 
 @router.get("/dq")
@@ -106,6 +126,6 @@ def data_docs(
     base = index.parent.resolve()
     target = (base / (path or "index.html")).resolve()
     if not target.is_relative_to(base) or not target.is_file() or target.suffix not in DOC_TYPES:
-        raise HTTPException(404, "not found")
+        raise HTTPException(404, "未找到该文件 (not found)")
     media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     return FileResponse(target, media_type=media)

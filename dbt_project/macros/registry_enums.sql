@@ -1,0 +1,41 @@
+{# Generated from hedui/contracts/sources.yaml by hedui.warehouse.dbt_sources; do not edit. #}
+{% macro registry_enum(source, column) -%}
+    {#- The values of an enum column of the source registry (a Jinja list). -#}
+    {%- set enums = {
+    'assistance_roll.assistance_type': ['dibao', 'tekun_centralized', 'tekun_dispersed', 'low_income', 'expenditure_hardship'],
+    'assistance_roll.member_role': ['applicant', 'member'],
+    'assistance_roll.single_person_dibao': ['0', '1'],
+    'commercial_insurance.product_type': ['life', 'annuity', 'universal', 'investment_linked', 'health', 'accident'],
+    'cross_region_answer.answering_region': ['110000', '130000'],
+    'cross_region_answer.status': ['answered', 'not_found', 'refused'],
+    'death.record_source': ['death_certificate', 'cremation'],
+    'deposit.account_type': ['demand', 'time'],
+    'deposit.currency': ['CNY', 'USD', 'EUR', 'HKD', 'JPY'],
+    'disability.disability_category': ['visual', 'hearing', 'speech', 'physical', 'intellectual', 'mental', 'multiple'],
+    'education.enrollment_status': ['enrolled', 'suspended', 'graduated', 'withdrawn'],
+    'education.stage': ['preschool', 'primary', 'junior_secondary', 'senior_secondary', 'vocational', 'higher'],
+    'employment.status': ['employed', 'flexible', 'registered_unemployed', 'public_welfare_post', 'public_payroll'],
+    'housing_fund.account_status': ['normal', 'sealed', 'closed'],
+    'hukou.gender': ['1', '2'],
+    'hukou.hukou_nature': ['urban', 'rural'],
+    'hukou.relation_to_head': ['head', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'child_in_law', 'other'],
+    'hukou.status': ['normal', 'deceased', 'moved_out'],
+    'market_entity.entity_type': ['individual_business', 'limited_company', 'partnership', 'sole_proprietorship', 'farmer_cooperative'],
+    'market_entity.role': ['legal_representative', 'investor'],
+    'market_entity.status': ['active', 'revoked', 'cancelled'],
+    'marriage.event': ['marriage', 'divorce'],
+    'medical_claims.visit_type': ['outpatient', 'inpatient', 'chronic_special'],
+    'public_housing.housing_type': ['public_rental', 'rent_subsidy', 'affordable_purchase'],
+    'real_estate.property_use': ['residential', 'commercial', 'parking', 'other'],
+    'real_estate.status': ['valid', 'cancelled'],
+    'social_insurance.item': ['pension', 'unemployment', 'injury', 'enterprise_pension', 'public_pension', 'resident_pension', 'unemployment_benefit', 'injury_benefit'],
+    'social_insurance.payment_status': ['paid', 'suspended'],
+    'social_insurance.record_type': ['contribution', 'benefit'],
+    'tax.income_item': ['wage', 'labor', 'business', 'royalty', 'property_lease', 'interest_dividend', 'other'],
+    'vehicle.status': ['normal', 'scrapped', 'deregistered'],
+    'vehicle.vehicle_type': ['car', 'motorcycle', 'truck', 'disability_vehicle', 'low_speed', 'other'],
+    'verification_request.applicant': ['0', '1'],
+    'verification_request.purpose': ['dibao', 'tekun', 'low_income', 'expenditure_hardship', 'temporary_assistance', 'review'],
+    } -%}
+    {{ return(enums[source ~ '.' ~ column]) }}
+{%- endmacro %}

@@ -1,0 +1,5 @@
+"""``python -m hedui.cli``: the ``hedui`` command line."""
+
+from hedui.cli import app
+
+app()
