@@ -76,13 +76,10 @@ def _floor(work: Path, persons: int, day: date) -> dict:
 
 def _night(work: Path, persons: int, day: date) -> dict:
     """The whole night as ``hedui run`` runs it (the DAG via dag.test: extract -> publish)."""
-    import os
-
     from hedui.pipeline import RunContext
     from hedui.publish import published_path
     from hedui.runner import run_nightly
 
-    os.environ.setdefault("HEDUI_PSEUDONYM_KEY", "bench-only-key-not-a-secret")
     ws = work / "night"
     shutil.rmtree(ws, ignore_errors=True)
     ctx = RunContext.create(day, workspace=ws, inbox=work / "inbox", warehouse=ws / "warehouse")
@@ -235,6 +232,8 @@ STAGE_FUNCS = {
 
 def main(argv: list[str]) -> None:
     stage, work, persons, day = argv[0], Path(argv[1]), int(argv[2]), date.fromisoformat(argv[3])
+    # the bench city is synthetic: its pseudonyms need a key, not the deployment's secret
+    os.environ.setdefault("HEDUI_PSEUDONYM_KEY", "bench-only-key-not-a-secret")
     start = time.perf_counter()
     extra = STAGE_FUNCS[stage](work, persons, day)
     seconds = time.perf_counter() - start
