@@ -42,9 +42,12 @@ def lineage_env(workspace: Path) -> dict[str, str]:
 
 def local_env(airflow_home: Path, workspace: Path | None = None) -> dict[str, str]:
     """In-process runs: SQLite metadata in ``airflow_home`` (by default ``<workspace>/.airflow``),
-    lineage into the workspace."""
+    lineage into the workspace (created here: a first night's workspace may not exist yet, and
+    the lineage file transport cannot create its folder)."""
     env = _common(airflow_home)
-    env.update(lineage_env(workspace or Path(airflow_home).parent))
+    workspace = Path(workspace or Path(airflow_home).parent)
+    workspace.mkdir(parents=True, exist_ok=True)
+    env.update(lineage_env(workspace))
     env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{airflow_home / 'airflow.db'}"
     env["AIRFLOW__CORE__EXECUTOR"] = "LocalExecutor"
     return env

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from hedui.airflow_env import local_env
 from hedui.fingerprint import warehouse_fingerprint
-from hedui.lineage import URL_ENV, emit_dbt_events
+from hedui.lineage import SWITCH_ENV, URL_ENV, emit_dbt_events, lineage_file
 from hedui.paths import dbt_project_dir
 from hedui.publish import list_versions, published_path
 from hedui.registry import source_names
@@ -190,3 +191,19 @@ def test_sigkill_during_build_keeps_published_and_rerun_matches(small_city: Path
     assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
     assert len(list_versions(warehouse)) == len(versions) + 1
     assert warehouse_fingerprint(published_path(warehouse)) == before
+
+
+def test_a_new_workspace_gets_its_lineage_folder(tmp_path: Path, monkeypatch) -> None:
+    """A first night into a workspace that does not exist yet still writes its lineage: the
+    file transport cannot create the folder itself (a 5M bench night lost its events)."""
+    monkeypatch.delenv(URL_ENV, raising=False)
+    monkeypatch.delenv(SWITCH_ENV, raising=False)
+    ws = tmp_path / "new" / "workspace"
+    env = local_env(ws / ".airflow", ws)
+    transport = json.loads(env["AIRFLOW__OPENLINEAGE__TRANSPORT"])
+    assert transport == {
+        "type": "file",
+        "log_file_path": str(lineage_file(ws).resolve()),
+        "append": True,
+    }
+    assert lineage_file(ws).parent.is_dir()
