@@ -6,7 +6,6 @@ import io
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,8 @@ from pypdf import PdfReader
 
 from hedui.publish import publish
 from hedui.web.app import create_app
-from hedui.web.audit import AuditLog
 from hedui.web.config import WebConfig
-from hedui.web.users import UserStore
+from hedui_testing.deployment import Deployment
 from hedui_testing.web_sample import (
     CASE_NO,
     HOUSEHOLDS,
@@ -59,21 +57,6 @@ PAGES: dict[str, set[str]] = {
     "/audit": {"auditor", "admin"},
     "/admin/users": {"admin"},
 }
-
-
-@dataclass
-class Deployment:
-    root: Path
-    config: WebConfig
-    app: FastAPI
-
-    @property
-    def audit(self) -> AuditLog:
-        return self.app.state.audit
-
-    @property
-    def users(self) -> UserStore:
-        return self.app.state.users
 
 
 def make_deployment(root: Path, extend: Callable[[Path], Path] | None = None) -> Deployment:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -16,35 +15,13 @@ from fastapi.testclient import TestClient
 
 from hedui.publish import publish
 from hedui.web.app import create_app
-from hedui.web.audit import AuditLog, AuditRecord
 from hedui.web.config import WebConfig
-from hedui.web.users import UserStore
+from hedui_testing.deployment import Deployment
 from hedui_testing.web_sample import LATEST, build_sample_warehouse, write_sample_data_docs
 
 PASSWORDS = {"staff1": "staff-pass-123", "audit1": "audit-pass-123", "admin1": "admin-pass-123"}
 ROLES = {"staff1": "staff", "audit1": "auditor", "admin1": "admin"}
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
-
-
-@dataclass
-class Deployment:
-    root: Path
-    config: WebConfig
-    app: FastAPI
-
-    @property
-    def audit(self) -> AuditLog:
-        return self.app.state.audit
-
-    @property
-    def users(self) -> UserStore:
-        return self.app.state.users
-
-    def last(self, action: str) -> AuditRecord:
-        return self.audit.records(1, action=action)[0]
-
-    def count(self, action: str) -> int:
-        return len(self.audit.records(10_000, action=action))
 
 
 def make_deployment(root: Path, app_db: str | None = None, **config: object) -> Deployment:
