@@ -35,7 +35,8 @@ class Batch:
 
     ``header_map`` is the delivered header -> canonical name mapping that was applied.
     ``digest`` is set by connectors that read whole files; others leave it to the caller
-    to checksum the extracted content.
+    to checksum the extracted content. A file read in several batches marks all but its last
+    batch ``continued``; the last carries the file's digest.
     """
 
     table: pa.Table
@@ -45,6 +46,7 @@ class Batch:
     #: canonical column -> the type it was delivered as (a typed file's own column types;
     #: "String" for text formats), so validation can name a retyped column
     delivered_types: Mapping[str, str] = field(default_factory=dict)
+    continued: bool = False
 
     @property
     def num_rows(self) -> int:

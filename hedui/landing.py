@@ -77,6 +77,8 @@ class _Inputs:
         self.hashers: dict[str, Any] = {}
 
     def add(self, batch: Batch, source: Source) -> None:
+        if batch.continued:  # the file's digest comes with its last batch
+            return
         if batch.digest is not None:
             d = batch.digest
             self.entries[d.name] = {"name": d.name, "sha256": d.sha256, "bytes": d.bytes}
@@ -108,6 +110,7 @@ def _write(
     with pq.ParquetWriter(
         folder / DATA_FILE, schema, compression="zstd", use_dictionary=_dictionary_columns(source)
     ) as writer:
+        groups = _RowGroups(writer)
         for batch in connector.extract(source, day):
             inputs.add(batch, source)
             header_map.update(batch.header_map)
@@ -115,9 +118,10 @@ def _write(
                 delivered_types.setdefault(name, dtype)
             for start in range(0, batch.num_rows, ROW_GROUP_ROWS):
                 typed, bad = type_batch(source, batch.table.slice(start, ROW_GROUP_ROWS))
-                writer.write_table(typed, row_group_size=ROW_GROUP_ROWS)
+                groups.add(typed)
                 rows += typed.num_rows
                 invalid += bad
+        groups.flush()
         if rows == 0:
             writer.write_table(schema.empty_table())
     manifest = {
@@ -136,6 +140,32 @@ def _write(
         "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return rows, invalid, manifest
+
+
+class _RowGroups:
+    """Gathers typed batches (a connector's batches may be small) into row groups of
+    ``ROW_GROUP_ROWS`` rows."""
+
+    def __init__(self, writer: pq.ParquetWriter) -> None:
+        self.writer = writer
+        self.pending: list[pa.Table] = []
+        self.rows = 0
+
+    def add(self, table: pa.Table) -> None:
+        self.pending.append(table)
+        self.rows += table.num_rows
+        if self.rows >= ROW_GROUP_ROWS:
+            whole = self.rows - self.rows % ROW_GROUP_ROWS
+            gathered = pa.concat_tables(self.pending)
+            self.writer.write_table(gathered.slice(0, whole), row_group_size=ROW_GROUP_ROWS)
+            rest = gathered.slice(whole)
+            self.pending, self.rows = [rest], rest.num_rows
+
+    def flush(self) -> None:
+        """Write what is left (the last, partial row group)."""
+        if self.rows:
+            self.writer.write_table(pa.concat_tables(self.pending))
+        self.pending, self.rows = [], 0
 
 
 def _dictionary_columns(source: Source) -> list[str]:
