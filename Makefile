@@ -28,7 +28,7 @@ test: install system-deps
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run sqlfluff lint dbt_project/models dbt_project/tests --processes 2
-	$(UV) run pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=40 -m "not spark"
+	$(UV) run pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=40
 
 test-spark: install system-deps
 	$(UV) run pytest -m spark -p no:logging

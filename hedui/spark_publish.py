@@ -3,7 +3,7 @@
 A night builds into its own databases ``<ns>_r<YYYYMMDD>_<seq>_{raw,staging,...,marts,
 restricted}`` (the run prefix). The audit reads the run's marts; publishing repoints the views
 ``<ns>_published.<mart>`` (and ``<ns>_published_restricted.identity``) at the run's tables with
-``CREATE OR REPLACE VIEW``, one statement per view, each an atomic metastore update: a reader's
+``ALTER VIEW ... AS``, one statement per view, each an atomic metastore update: a reader's
 query sees one night's table or the other, never a half-written one, and a query already
 running keeps reading the tables it resolved. The run's working databases (raw, staging,
 intermediate, seeds: personal data) are dropped once it is built. ``<ns>_meta.versions`` lists
@@ -144,14 +144,17 @@ def _repoint(spark: SqlRunner, namespace: str, prefix: str) -> None:
         target = ident(namespace + published)
         spark.sql(f"CREATE DATABASE IF NOT EXISTS {target}")
         tables = {r[1] for r in spark.sql(f"SHOW TABLES IN {ident(prefix + schema)}")}
+        views = {r[1] for r in spark.sql(f"SHOW VIEWS IN {target}") if not r[2]}
         for table in sorted(tables):
+            # ALTER VIEW is one metastore update; Spark's CREATE OR REPLACE VIEW drops the
+            # view and creates it again, and a reader in between finds no view at all
+            verb = "ALTER" if table in views else "CREATE"
             spark.sql(
-                f"CREATE OR REPLACE VIEW {target}.{ident(table)} AS "
+                f"{verb} VIEW {target}.{ident(table)} AS "
                 f"SELECT * FROM {ident(prefix + schema)}.{ident(table)}"
             )
-        for row in spark.sql(f"SHOW VIEWS IN {target}"):
-            if row[1] not in tables:
-                spark.sql(f"DROP VIEW IF EXISTS {target}.{ident(row[1])}")
+        for view in sorted(views - tables):
+            spark.sql(f"DROP VIEW IF EXISTS {target}.{ident(view)}")
 
 
 def _write_versions(spark: SqlRunner, namespace: str, versions: list[SparkVersion]) -> None:
