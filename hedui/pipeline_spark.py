@@ -3,9 +3,10 @@
 Same inputs as the DuckDB steps (the validated Parquet zone and the run's dq tables), same
 dbt project; the warehouse lives in Spark: each night builds into its own databases, is audited
 there, and is published by repointing the ``<ns>_published`` views (hedui.spark_publish).
-The namespace ``<ns>`` is ``HEDUI_SPARK_NAMESPACE`` (default ``hedui``); ``HEDUI_DBT_EXCLUDE``
-(dbt selectors, space-separated) leaves nodes out of the build, e.g. the data tests on a
-re-run.
+The Spark settings may come from the Airflow connection ``hedui_spark``
+(hedui.warehouse.spark_connection). The namespace ``<ns>`` is ``HEDUI_SPARK_NAMESPACE``
+(default ``hedui``); ``HEDUI_DBT_EXCLUDE`` (dbt selectors, space-separated) leaves nodes out of
+the build, e.g. the data tests on a re-run.
 """
 
 from __future__ import annotations
@@ -17,15 +18,18 @@ from typing import Any
 
 from hedui.progress import report
 from hedui.run_context import RunContext
+from hedui.warehouse.spark_connection import apply_airflow_connection
 
 
 def namespace() -> str:
+    apply_airflow_connection()
     return os.environ.get("HEDUI_SPARK_NAMESPACE", "hedui")
 
 
 def _settings(ctx: RunContext):
     from hedui.warehouse.spark import spark_settings
 
+    apply_airflow_connection()
     return spark_settings(ctx.root / "spark")
 
 

@@ -10,6 +10,8 @@ publishes, a reader keeps querying the published views: every answer is one whol
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,15 +55,27 @@ def test_spark_nights_publish_atomically_and_roll_back(
     night1, night2 = (str(DAY0 + timedelta(days=n)) for n in (1, 2))
     server = start_thrift_server(tmp_path / "thrift")
     try:
-        for key, value in server.settings().env().items():
-            monkeypatch.setenv(key, value)
+        # the DAG's way: HEDUI_ENGINE selects Spark, the Airflow connection says where it is
+        address = server.settings()
+        connection = {
+            "conn_type": "spark",
+            "host": address.host,
+            "port": address.port,
+            "login": address.user,
+            "extra": {"auth": address.auth, "namespace": NS},
+        }
+        monkeypatch.setenv("AIRFLOW_CONN_HEDUI_SPARK", json.dumps(connection))
+        for key in (*address.env(), "HEDUI_SPARK_NAMESPACE"):
+            monkeypatch.setenv(key, "")  # restored (unset) after the test ...
+            monkeypatch.delenv(key)  # ... and unset now: the connection fills it
         monkeypatch.setenv("HEDUI_ENGINE", "spark")
-        monkeypatch.setenv("HEDUI_SPARK_NAMESPACE", NS)
         monkeypatch.setenv(KEY_ENV, "scenario-test-secret")
         # models and seeds only: tests/test_spark_parity.py runs every test of the project
         monkeypatch.setenv("HEDUI_DBT_EXCLUDE", "resource_type:test resource_type:unit_test")
         first = _night(RunContext.create(night1, ws, ws / "inbox", ws / "warehouse"))
         assert first["version"] == f"{night1}-0001"
+        assert os.environ["HEDUI_SPARK_METHOD"] == "thrift"  # from the connection
+        assert os.environ["HEDUI_SPARK_NAMESPACE"] == NS
         settings = server.settings()
         with connect(settings) as spark:
             views = {r[1] for r in spark.sql(f"SHOW VIEWS IN `{NS}_published`")}

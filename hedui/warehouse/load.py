@@ -7,8 +7,10 @@ added), ``raw.source_status``, ``raw.dq_source_runs``, ``raw.quarantine``,
 ``raw.quarantined_keys``, ``raw.identity`` and ``raw.exchange_queries`` (the cross-region
 query log ``<workspace>/exchange/queries.parquet``, the workspace being ``dq_root``'s parent).
 
-The raw layer is always built in DuckDB (``INSERT ... FROM read_parquet``); ``load_postgres``
-copies that same layer into PostgreSQL with ``COPY``, so both warehouses get identical input.
+The raw layer is always built in DuckDB. A source's raw relation is a view over its validated
+Parquet files (staging reads them in place; copying them into tables first cost a full write of
+every delivery); the other raw tables are small and loaded. ``load_postgres`` copies that same
+layer into PostgreSQL with ``COPY``, so both warehouses get identical input.
 """
 
 from __future__ import annotations
@@ -187,7 +189,7 @@ def _select_part(source: Source, part: Part) -> str:
         else:
             expr = f"CAST(NULL AS {typ})"
         items.append(f"{expr} AS {quote(name)}")
-    sql = f"SELECT {', '.join(items)} FROM read_parquet({lit(part.path)})"
+    sql = f"SELECT {', '.join(items)} FROM read_parquet({lit(Path(part.path).resolve())})"
     if part.before is not None:
         sql += f" WHERE {quote(window_column(source) or '')} < {lit(part.before)}"
     return sql
@@ -196,12 +198,29 @@ def _select_part(source: Source, part: Part) -> str:
 def _load_source(
     con: duckdb.DuckDBPyConnection, schema: str, source: Source, parts: list[Part]
 ) -> int:
+    """``raw.<source>``: a view over the validated Parquet of its deliveries (staging reads
+    them in place, nothing is copied), or an empty table when nothing was delivered."""
     table = _table(schema, source.name)
-    _create_empty(con, table, source_columns(source))
+    _drop_relation(con, schema, source.name)
     if parts:
         union = " UNION ALL ".join(_select_part(source, p) for p in parts)
-        con.execute(f"INSERT INTO {table} {union}")
+        con.execute(f"CREATE VIEW {table} AS {union}")
+    else:
+        con.execute(create_table_sql(table, source_columns(source), "duckdb"))
     return _count(con, table)
+
+
+def _drop_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
+    """Drop ``schema.name``, a table or a view (DuckDB's DROP names the kind)."""
+    found = con.execute(
+        "SELECT 'VIEW' FROM duckdb_views() WHERE schema_name = ? AND view_name = ? "
+        "AND database_name = current_database() "
+        "UNION ALL SELECT 'TABLE' FROM duckdb_tables() WHERE schema_name = ? "
+        "AND table_name = ? AND database_name = current_database()",
+        [schema, name, schema, name],
+    ).fetchall()
+    for (kind,) in found:
+        con.execute(f"DROP {kind} {_table(schema, name)}")
 
 
 def _load_quarantined_keys(
